@@ -1,0 +1,119 @@
+#include "bot/jobs/runner.hpp"
+
+#include <exception>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+
+namespace tb::bot {
+namespace {
+
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+std::chrono::milliseconds since(Clock const& clock, Instant start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start);
+}
+
+}  // namespace
+
+JobRunner::JobRunner(asio::any_io_executor executor, Store& store, Clock const& clock,
+                     JobHandler handler, JobObserver& observer, RunnerSettings settings)
+    : strand_{asio::make_strand(std::move(executor))},
+      store_{store},
+      clock_{clock},
+      handler_{std::move(handler)},
+      observer_{observer},
+      settings_{settings},
+      wakeup_{strand_} {}
+
+void JobRunner::wake() {
+    asio::post(strand_, [this] {
+        woken_ = true;
+        wakeup_.cancel();
+    });
+}
+
+void JobRunner::stop() {
+    asio::post(strand_, [this] {
+        stopping_ = true;
+        wakeup_.cancel();
+    });
+}
+
+asio::awaitable<void> JobRunner::run() {
+    co_await asio::post(strand_, asio::use_awaitable);  // all state lives on the strand
+    while (!stopping_) {
+        woken_ = false;
+        auto const room = settings_.concurrency - in_flight_;
+        std::size_t claimed = 0;
+        if (room > 0) {
+            auto jobs = co_await store_.claim(room, clock_.now(), settings_.lease);
+            co_await asio::post(strand_, asio::use_awaitable);
+            if (!jobs) {
+                observer_.store_failed(jobs.error());
+            } else {
+                claimed = jobs->size();
+                for (auto& job : *jobs) {
+                    ++in_flight_;
+                    auto work = attempt(std::move(job));
+                    asio::co_spawn(strand_, std::move(work), asio::detached);
+                }
+            }
+        }
+        if (stopping_) break;
+        // A full batch means more may be waiting: look again at once, unless we are full.
+        if (claimed > 0 && claimed == room) continue;
+        if (woken_) continue;
+        wakeup_.expires_after(settings_.idle_poll);
+        co_await wakeup_.async_wait(use_nothrow);
+    }
+    while (in_flight_ > 0) {
+        wakeup_.expires_after(std::chrono::milliseconds{20});
+        co_await wakeup_.async_wait(use_nothrow);
+    }
+}
+
+asio::awaitable<void> JobRunner::attempt(Job job) {
+    auto const start = clock_.now();
+    JobOutcome outcome;
+    try {
+        outcome = co_await handler_(job);
+    } catch (std::exception const& e) {
+        outcome = JobOutcome::retry(std::string{"unexpected error: "} + e.what());
+    }
+    co_await asio::post(strand_, asio::use_awaitable);
+    co_await settle(job, outcome, since(clock_, start));
+    co_await asio::post(strand_, asio::use_awaitable);
+    --in_flight_;
+    // A slot is free: something may be waiting for it.
+    if (!stopping_) wakeup_.cancel();
+}
+
+asio::awaitable<void> JobRunner::settle(Job const& job, JobOutcome const& outcome,
+                                        std::chrono::milliseconds took) {
+    using Fate = JobObserver::Fate;
+    auto const attempts = job.attempts + 1;
+    Result<void> written;
+    Fate fate = Fate::done;
+    if (outcome.kind == JobOutcome::Kind::done) {
+        written = co_await store_.complete(job.id);
+    } else if (outcome.kind == JobOutcome::Kind::fail || exhausted(settings_.backoff, attempts)) {
+        fate = Fate::dead;
+        written = co_await store_.bury(job.id, outcome.reason);
+    } else {
+        fate = Fate::retrying;
+        std::uniform_real_distribution<double> unit{0.0, 1.0};
+        auto delay = outcome.retry_after.value_or(
+            backoff_delay(settings_.backoff, attempts, unit(random_)));
+        written = co_await store_.retry(job.id, clock_.now() + delay, outcome.reason);
+    }
+    // If the outcome could not be written the lease runs out and the job is tried again.
+    if (!written) observer_.store_failed(written.error());
+    observer_.attempted(job, outcome, fate, took);
+}
+
+}  // namespace tb::bot

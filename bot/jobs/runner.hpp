@@ -1,0 +1,90 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "bot/clock.hpp"
+#include "bot/jobs/backoff.hpp"
+#include "bot/ports/store.hpp"
+
+namespace tb::bot {
+
+// What a job handler made of one attempt.
+struct JobOutcome {
+    enum class Kind { done, retry, fail };
+    Kind kind = Kind::done;
+    std::string reason;
+    // Set when the other side said when to come back (429 Retry-After); overrides backoff.
+    std::optional<std::chrono::milliseconds> retry_after;
+
+    static JobOutcome done() { return {}; }
+    static JobOutcome retry(std::string why,
+                            std::optional<std::chrono::milliseconds> after = std::nullopt) {
+        return {Kind::retry, std::move(why), after};
+    }
+    static JobOutcome fail(std::string why) { return {Kind::fail, std::move(why), std::nullopt}; }
+};
+
+using JobHandler = std::function<asio::awaitable<JobOutcome>(Job)>;
+
+// Told about every attempt's end, for logs and metrics (adapters implement it).
+class JobObserver {
+public:
+    virtual ~JobObserver() = default;
+    enum class Fate { done, retrying, dead };
+    virtual void attempted(Job const& job, JobOutcome const& outcome, Fate fate,
+                           std::chrono::milliseconds took) = 0;
+    virtual void store_failed(error_code ec) = 0;
+};
+
+struct RunnerSettings {
+    std::size_t concurrency = 32;
+    std::chrono::seconds lease{120};
+    std::chrono::milliseconds idle_poll{1'000};
+    BackoffPolicy backoff;
+};
+
+// Claims due jobs from the store and runs them, up to `concurrency` at a time; an outcome is
+// written back before the job counts as finished, so a crash at any point only repeats work.
+class JobRunner {
+public:
+    JobRunner(asio::any_io_executor executor, Store& store, Clock const& clock, JobHandler handler,
+              JobObserver& observer, RunnerSettings settings);
+
+    // Runs until stop(); then waits for the jobs in flight before it returns.
+    asio::awaitable<void> run();
+    // Thread-safe: new work may be due, look now instead of at the next poll.
+    void wake();
+    // Thread-safe: claim nothing more, finish what is in flight.
+    void stop();
+
+    std::size_t in_flight() const noexcept { return in_flight_; }
+
+private:
+    asio::awaitable<void> attempt(Job job);
+    asio::awaitable<void> settle(Job const& job, JobOutcome const& outcome,
+                                 std::chrono::milliseconds took);
+
+    asio::strand<asio::any_io_executor> strand_;
+    Store& store_;
+    Clock const& clock_;
+    JobHandler handler_;
+    JobObserver& observer_;
+    RunnerSettings settings_;
+    asio::steady_timer wakeup_;
+    std::mt19937_64 random_{std::random_device{}()};
+    std::size_t in_flight_ = 0;
+    bool stopping_ = false;
+    bool woken_ = false;
+};
+
+}  // namespace tb::bot
