@@ -1,2 +1,99 @@
-#include <cstdio>
-int main() { std::puts("ticketbridge " TB_VERSION); }
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "adapters/cli/service.hpp"
+#include "adapters/config/effective_config.hpp"
+#include "adapters/config/environment.hpp"
+#include "adapters/config/settings_loader.hpp"
+
+namespace {
+
+using namespace tb;
+
+// Loads the config file or prints every problem and returns nullopt.
+std::optional<bot::Settings> load_or_report(std::string const& path) {
+    auto loaded = config::load_settings_file(path);
+    if (loaded.ok()) return std::move(loaded.settings);
+    for (auto const& problem : loaded.problems) std::cerr << config::format_problem(path, problem) << '\n';
+    std::cerr << path << ": " << loaded.problems.size() << " problem(s); nothing was started\n";
+    return std::nullopt;
+}
+
+void apply_port_override(bot::Settings& settings) {
+    // Platforms and the load runner pass the port this way; it wins over the file.
+    if (char const* port = std::getenv("PORT"); port != nullptr && *port != '\0') {
+        auto const value = std::strtol(port, nullptr, 10);
+        if (value <= 0 || value > 65535) throw std::runtime_error("PORT must be 1-65535");
+        settings.listen.port = static_cast<std::uint16_t>(value);
+    }
+}
+
+void setup_logging(std::string const& level) {
+    auto logger = spdlog::stderr_color_mt("ticketbridge");
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::from_str(level));
+    spdlog::flush_on(spdlog::level::info);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"ticketbridge: Slack conversations to Zendesk tickets, both sides kept in step"};
+    app.require_subcommand(1);
+    std::string config_path = "config/ticketbridge.yaml";
+    std::string log_level = std::getenv("TB_LOG_LEVEL") ? std::getenv("TB_LOG_LEVEL") : "info";
+    app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+
+    auto* serve = app.add_subcommand("serve", "Run the service");
+    serve->add_option("-c,--config", config_path, "YAML configuration file")->capture_default_str();
+    std::size_t threads = 1;
+    serve->add_option("--threads", threads, "Network threads")->capture_default_str()->check(CLI::Range(1, 64));
+
+    auto* check = app.add_subcommand("check-config", "Validate the configuration and print it, secrets masked");
+    check->add_option("-c,--config", config_path, "YAML configuration file")->capture_default_str();
+
+    app.add_subcommand("version", "Print the version");
+
+    CLI11_PARSE(app, argc, argv);
+    setup_logging(log_level);
+
+    try {
+        if (app.got_subcommand("version")) {
+            std::cout << "ticketbridge " << TB_VERSION << '\n';
+            return 0;
+        }
+        if (app.got_subcommand("check-config")) {
+            auto settings = load_or_report(config_path);
+            if (!settings) return 2;
+            apply_port_override(*settings);
+            auto const secrets = config::secrets_from_environment();
+            std::cout << config::render_effective_config(*settings, secrets);
+            auto const problems = config::check_secrets_for_serve(secrets);
+            for (auto const& p : problems) std::cerr << "environment: " << p << '\n';
+            if (!problems.empty()) {
+                std::cerr << "the file is valid; `serve` also needs the environment above\n";
+            }
+            return 0;
+        }
+        auto settings = load_or_report(config_path);
+        if (!settings) return 2;
+        apply_port_override(*settings);
+        auto secrets = config::secrets_from_environment();
+        auto const problems = config::check_secrets_for_serve(secrets);
+        if (!problems.empty()) {
+            for (auto const& p : problems) spdlog::critical("{}", p);
+            spdlog::critical("cannot start: {} problem(s) in the environment", problems.size());
+            return 2;
+        }
+        cli::Service service{{std::move(*settings), std::move(secrets), threads}};
+        return service.run();
+    } catch (std::exception const& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
+}

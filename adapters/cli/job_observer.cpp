@@ -1,0 +1,42 @@
+#include "adapters/cli/job_observer.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace tb::cli {
+
+LoggingJobObserver::LoggingJobObserver(http::Metrics& metrics) : metrics_{metrics} {
+    metrics_.describe("tb_jobs_total", http::Metrics::Type::counter,
+                      "Job attempts by source and fate (done, retrying, dead).");
+    metrics_.describe("tb_job_seconds", http::Metrics::Type::histogram,
+                      "Time a job attempt took, by source.");
+    metrics_.describe("tb_job_store_failures_total", http::Metrics::Type::counter,
+                      "Job outcomes or claims the store could not write.");
+}
+
+void LoggingJobObserver::attempted(bot::Job const& job, bot::JobOutcome const& outcome, Fate fate,
+                                   std::chrono::milliseconds took) {
+    auto const source = bot::to_string(job.source);
+    char const* fate_name = fate == Fate::done ? "done" : fate == Fate::retrying ? "retrying" : "dead";
+    metrics_.inc("tb_jobs_total", {{"source", source}, {"fate", fate_name}});
+    metrics_.observe("tb_job_seconds", {{"source", source}}, static_cast<double>(took.count()) / 1000.0);
+    switch (fate) {
+        case Fate::done:
+            spdlog::debug("job {} ({} {}) done in {} ms", job.id, source, job.delivery_id, took.count());
+            break;
+        case Fate::retrying:
+            spdlog::warn("job {} ({} {}) attempt {} failed, will retry: {}", job.id, source,
+                         job.delivery_id, job.attempts + 1, outcome.reason);
+            break;
+        case Fate::dead:
+            spdlog::error("job {} ({} {}) is dead after {} attempt(s): {}", job.id, source,
+                          job.delivery_id, job.attempts + 1, outcome.reason);
+            break;
+    }
+}
+
+void LoggingJobObserver::store_failed(error_code ec) {
+    metrics_.inc("tb_job_store_failures_total");
+    spdlog::error("jobs: store call failed: {}", ec.message());
+}
+
+}  // namespace tb::cli

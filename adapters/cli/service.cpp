@@ -1,0 +1,144 @@
+#include "adapters/cli/service.hpp"
+
+#include <csignal>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include "adapters/cli/job_observer.hpp"
+#include "adapters/http/intake.hpp"
+#include "adapters/http/router.hpp"
+#include "adapters/http/server.hpp"
+#include "adapters/slack/intake.hpp"
+#include "adapters/store/async_store.hpp"
+#include "adapters/store/sqlite/sqlite_store.hpp"
+#include "adapters/zendesk/intake.hpp"
+#include "bot/jobs/runner.hpp"
+
+namespace tb::cli {
+namespace {
+
+namespace asio = boost::asio;
+using http::bhttp::status;
+using http::bhttp::verb;
+
+std::unique_ptr<store::BlockingStore> open_store(std::string const& database_url) {
+    constexpr std::string_view kSqlite = "sqlite:";
+    if (database_url.starts_with(kSqlite)) {
+        auto path = database_url.substr(kSqlite.size());
+        if (path.starts_with("//")) path = path.substr(2);
+        return store::make_sqlite_store(path);
+    }
+    throw std::runtime_error("DATABASE_URL: only sqlite:PATH is supported by this build");
+}
+
+http::ServerLimits limits_from(bot::ServerSettings const& s) {
+    http::ServerLimits limits;
+    limits.max_body_bytes = s.max_body_bytes;
+    limits.max_header_bytes = s.max_header_bytes;
+    limits.read_timeout = s.read_timeout;
+    limits.idle_timeout = s.idle_timeout;
+    limits.max_connections = s.max_connections;
+    return limits;
+}
+
+// Until the ticket flows exist, a delivery's job only records that it was seen.
+asio::awaitable<bot::JobOutcome> dispatch(bot::Job job) {
+    spdlog::debug("job {}: {} {} has no flow yet", job.id, bot::to_string(job.source), job.delivery_id);
+    co_return bot::JobOutcome::done();
+}
+
+}  // namespace
+
+Service::Service(ServiceOptions options) : options_{std::move(options)} {}
+Service::~Service() = default;
+
+int Service::run() {
+    auto const& settings = options_.settings;
+    auto const& secrets = options_.secrets;
+    bot::SystemClock clock;
+    http::Metrics metrics;
+    http::describe_intake_metrics(metrics);
+    metrics.describe("tb_inbox_depth", http::Metrics::Type::gauge, "Jobs waiting or running.");
+    metrics.describe("tb_jobs", http::Metrics::Type::gauge, "Jobs in the store by state.");
+
+    store::AsyncStore store{open_store(secrets.database_url), clock};
+    asio::io_context io{static_cast<int>(options_.network_threads)};
+
+    LoggingJobObserver observer{metrics};
+    bot::JobRunner runner{io.get_executor(), store, clock, dispatch, observer, bot::RunnerSettings{}};
+    http::IntakeContext context{store, metrics, clock, [&runner] { runner.wake(); }};
+    slack::SlackIntake slack_intake{secrets.slack_signing_secret, context};
+    zendesk::ZendeskIntake zendesk_intake{secrets.zendesk_webhook_secret, context};
+
+    http::Router router{metrics};
+    router.add(verb::post, "/slack/events", [&](http::Request r) { return slack_intake.events(std::move(r)); });
+    router.add(verb::post, "/slack/commands", [&](http::Request r) { return slack_intake.commands(std::move(r)); });
+    router.add(verb::post, "/slack/interactivity",
+               [&](http::Request r) { return slack_intake.interactivity(std::move(r)); });
+    router.add(verb::post, "/zendesk/webhook", [&](http::Request r) { return zendesk_intake.webhook(std::move(r)); });
+    router.add(verb::get, "/healthz", [](http::Request r) -> asio::awaitable<http::Response> {
+        co_return http::make_response(r, status::ok, "ok\n");
+    });
+    router.add(verb::get, "/readyz", [&store](http::Request r) -> asio::awaitable<http::Response> {
+        auto const ping = co_await store.ping();
+        co_return ping ? http::make_response(r, status::ok, "ready\n")
+                       : http::make_response(r, status::service_unavailable, "store unavailable\n");
+    });
+    router.add(verb::get, "/metrics", [&](http::Request r) -> asio::awaitable<http::Response> {
+        if (auto const stats = co_await store.stats()) {
+            metrics.set("tb_inbox_depth", {}, static_cast<double>(stats->jobs_pending + stats->jobs_running));
+            metrics.set("tb_jobs", {{"state", "pending"}}, static_cast<double>(stats->jobs_pending));
+            metrics.set("tb_jobs", {{"state", "running"}}, static_cast<double>(stats->jobs_running));
+            metrics.set("tb_jobs", {{"state", "dead"}}, static_cast<double>(stats->jobs_dead));
+        }
+        co_return http::make_response(r, status::ok, metrics.render(),
+                                      "text/plain; version=0.0.4; charset=utf-8");
+    });
+
+    auto const address = asio::ip::make_address(settings.listen.address);
+    http::Server server{io, {address, settings.listen.port}, limits_from(settings.server),
+                        router.as_handler(), metrics};
+    spdlog::info("ticketbridge {} listening on {}:{} (store {})", TB_VERSION,
+                 server.local_endpoint().address().to_string(), server.local_endpoint().port(),
+                 secrets.database_url.substr(0, secrets.database_url.find(':')));
+
+    asio::signal_set signals{io, SIGINT, SIGTERM};
+    signals.async_wait([&](error_code ec, int signal) {
+        if (ec) return;
+        spdlog::info("received signal {}: draining", signal);
+        server.stop();
+    });
+
+    bool runner_done = false;
+    asio::co_spawn(io, runner.run(), [&](std::exception_ptr) { runner_done = true; });
+    auto const grace = settings.server.shutdown_grace;
+    auto lifecycle = [&]() -> asio::awaitable<void> {
+        co_await server.run(grace);
+        runner.stop();
+        asio::steady_timer wait{io};
+        while (!runner_done) {
+            wait.expires_after(std::chrono::milliseconds{10});
+            co_await wait.async_wait(http::use_nothrow);
+        }
+        signals.cancel();
+    };
+    asio::co_spawn(io, lifecycle(), asio::detached);
+
+    std::vector<std::thread> extra;
+    for (std::size_t i = 1; i < options_.network_threads; ++i) extra.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : extra) t.join();
+    store.shutdown();
+    spdlog::info("stopped cleanly");
+    return 0;
+}
+
+}  // namespace tb::cli

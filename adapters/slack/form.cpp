@@ -1,0 +1,21 @@
+#include "adapters/slack/form.hpp"
+
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/parse_query.hpp>
+
+namespace tb::slack {
+
+std::optional<std::map<std::string, std::string>> parse_form(std::string_view body) {
+    auto parsed = boost::urls::parse_query(body);
+    if (!parsed) return std::nullopt;
+    boost::urls::encoding_opts const form{true};
+    std::map<std::string, std::string> fields;
+    for (auto const& param : *parsed) {
+        if (param.key.empty()) continue;
+        auto value = param.has_value ? param.value.decode(form) : std::string{};
+        fields.insert_or_assign(param.key.decode(form), std::move(value));
+    }
+    return fields;
+}
+
+}  // namespace tb::slack

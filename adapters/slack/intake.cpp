@@ -1,0 +1,122 @@
+#include "adapters/slack/intake.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "adapters/http/crypto.hpp"
+#include "adapters/slack/form.hpp"
+#include "adapters/slack/signature.hpp"
+
+namespace tb::slack {
+namespace {
+
+using http::bhttp::status;
+using nlohmann::json;
+
+constexpr std::size_t kMaxDeliveryIdBytes = 256;
+
+std::string string_field(json const& object, char const* key) {
+    auto const it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+bool has_content_type(http::Request const& request, std::string_view expected) {
+    auto const value = http::header(request, "Content-Type");
+    return value.substr(0, expected.size()) == expected;
+}
+
+}  // namespace
+
+SlackIntake::SlackIntake(std::string signing_secret, http::IntakeContext context)
+    : signing_secret_{std::move(signing_secret)}, context_{std::move(context)} {}
+
+std::optional<http::Response> SlackIntake::refuse_unverified(http::Request const& request) {
+    auto const now = std::chrono::duration_cast<std::chrono::seconds>(
+                         context_.clock.now().time_since_epoch()).count();
+    auto const verdict = verify_signature(signing_secret_, http::header(request, "X-Slack-Request-Timestamp"),
+                                          http::header(request, "X-Slack-Signature"), request.body(), now);
+    if (verdict == Verdict::valid) return std::nullopt;
+    return http::refuse(context_, request, status::unauthorized, "slack", to_string(verdict),
+                        "signature check failed");
+}
+
+http::Response SlackIntake::malformed(http::Request const& request, std::string_view detail) {
+    return http::refuse(context_, request, status::bad_request, "slack", "malformed", detail);
+}
+
+asio::awaitable<http::Response> SlackIntake::events(http::Request request) {
+    if (auto refusal = refuse_unverified(request)) co_return std::move(*refusal);
+    if (!has_content_type(request, "application/json")) co_return malformed(request, "not JSON");
+    auto const body = json::parse(request.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object()) co_return malformed(request, "invalid JSON");
+
+    auto const type = string_field(body, "type");
+    if (type == "url_verification") {
+        auto const challenge = string_field(body, "challenge");
+        if (challenge.empty()) co_return malformed(request, "url_verification without challenge");
+        co_return http::make_json_response(request, status::ok, json{{"challenge", challenge}}.dump());
+    }
+    if (type != "event_callback") {
+        // app_rate_limited and types Slack may add later: acknowledged, nothing to do.
+        context_.metrics.inc("tb_intake_total", {{"source", "slack_event"}, {"outcome", "ignored"}});
+        spdlog::info("slack: acknowledged event envelope of type '{}'", type);
+        co_return http::make_response(request, status::ok);
+    }
+    auto event_id = string_field(body, "event_id");
+    if (event_id.empty() || event_id.size() > kMaxDeliveryIdBytes || !body.contains("event")) {
+        co_return malformed(request, "event_callback without event_id or event");
+    }
+    if (auto const retry = http::header(request, "X-Slack-Retry-Num"); !retry.empty()) {
+        spdlog::info("slack: redelivery {} of {} ({})", std::string{retry}, event_id,
+                     std::string{http::header(request, "X-Slack-Retry-Reason")});
+    }
+    bot::Delivery delivery{bot::Source::slack_event, std::move(event_id), std::move(request.body()),
+                           context_.clock.now()};
+    auto ok = http::make_response(request, status::ok);
+    co_return co_await http::record_then_answer(context_, request, std::move(delivery), std::move(ok));
+}
+
+asio::awaitable<http::Response> SlackIntake::commands(http::Request request) {
+    if (auto refusal = refuse_unverified(request)) co_return std::move(*refusal);
+    if (!has_content_type(request, "application/x-www-form-urlencoded")) {
+        co_return malformed(request, "not form-encoded");
+    }
+    auto const form = parse_form(request.body());
+    if (!form) co_return malformed(request, "invalid form body");
+    if (form->contains("ssl_check")) co_return http::make_response(request, status::ok);
+    for (auto const* key : {"command", "team_id", "user_id", "channel_id", "trigger_id", "response_url"}) {
+        if (!form->contains(key) || form->at(key).empty()) {
+            co_return malformed(request, std::string{"slash command without "} + key);
+        }
+    }
+    auto const& trigger = form->at("trigger_id");
+    if (trigger.size() > kMaxDeliveryIdBytes) co_return malformed(request, "trigger_id too long");
+    bot::Delivery delivery{bot::Source::slack_command, "trigger:" + trigger, std::move(request.body()),
+                           context_.clock.now()};
+    auto ok = http::make_response(request, status::ok);
+    co_return co_await http::record_then_answer(context_, request, std::move(delivery), std::move(ok));
+}
+
+asio::awaitable<http::Response> SlackIntake::interactivity(http::Request request) {
+    if (auto refusal = refuse_unverified(request)) co_return std::move(*refusal);
+    if (!has_content_type(request, "application/x-www-form-urlencoded")) {
+        co_return malformed(request, "not form-encoded");
+    }
+    auto const form = parse_form(request.body());
+    if (!form || !form->contains("payload")) co_return malformed(request, "no payload field");
+    auto const payload = json::parse(form->at("payload"), nullptr, false);
+    if (payload.is_discarded() || !payload.is_object() || string_field(payload, "type").empty()) {
+        co_return malformed(request, "payload is not an interaction");
+    }
+    // A trigger_id names one user action; payloads without one are keyed by their content.
+    auto id = string_field(payload, "trigger_id");
+    id = id.empty() ? "payload:" + http::to_hex(http::hmac_sha256("ticketbridge", form->at("payload")))
+                    : "trigger:" + id;
+    if (id.size() > kMaxDeliveryIdBytes) co_return malformed(request, "trigger_id too long");
+    bot::Delivery delivery{bot::Source::slack_interaction, std::move(id), form->at("payload"),
+                           context_.clock.now()};
+    auto ok = http::make_response(request, status::ok);
+    co_return co_await http::record_then_answer(context_, request, std::move(delivery), std::move(ok));
+}
+
+}  // namespace tb::slack
