@@ -18,7 +18,9 @@ using namespace tb;
 std::optional<bot::Settings> load_or_report(std::string const& path) {
     auto loaded = config::load_settings_file(path);
     if (loaded.ok()) return std::move(loaded.settings);
-    for (auto const& problem : loaded.problems) std::cerr << config::format_problem(path, problem) << '\n';
+    for (auto const& problem : loaded.problems) {
+        std::cerr << config::format_problem(path, problem) << '\n';
+    }
     std::cerr << path << ": " << loaded.problems.size() << " problem(s); nothing was started\n";
     return std::nullopt;
 }
@@ -26,8 +28,11 @@ std::optional<bot::Settings> load_or_report(std::string const& path) {
 void apply_port_override(bot::Settings& settings) {
     // Platforms and the load runner pass the port this way; it wins over the file.
     if (char const* port = std::getenv("PORT"); port != nullptr && *port != '\0') {
-        auto const value = std::strtol(port, nullptr, 10);
-        if (value <= 0 || value > 65535) throw std::runtime_error("PORT must be 1-65535");
+        char* end = nullptr;
+        auto const value = std::strtol(port, &end, 10);
+        if (*end != '\0' || value <= 0 || value > 65535) {
+            throw std::runtime_error("PORT must be a number from 1 to 65535");
+        }
         settings.listen.port = static_cast<std::uint16_t>(value);
     }
 }

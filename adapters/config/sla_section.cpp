@@ -1,0 +1,134 @@
+#include <set>
+#include <string>
+#include <utility>
+
+#include "adapters/config/sections.hpp"
+#include "adapters/config/value_formats.hpp"
+
+namespace tb::config {
+namespace {
+
+void read_timezone(YamlReader& reader, Field const& field, std::string& timezone) {
+    auto name = reader.string(field);
+    if (!name) return;
+    if (!timezone_exists(*name)) {
+        reader.report(field, "unknown time zone " + describe(field.node) + ": no such file under " +
+                                 std::string{kZoneinfoDir} +
+                                 " (a tz name like Europe/London; is "
+                                 "tzdata installed?)");
+        return;
+    }
+    timezone = std::move(*name);
+}
+
+void read_workdays(YamlReader& reader, Field const& field, std::vector<bot::Weekday>& workdays) {
+    if (!field.node.IsSequence()) {
+        reader.report(field, "expected a list of days like [mon, tue, wed, thu, fri]; got " +
+                                 describe(field.node));
+        return;
+    }
+    std::vector<bot::Weekday> days;
+    std::set<bot::Weekday> seen;
+    reader.read_list(field, [&](Field const& item) {
+        auto const text = reader.string(item);
+        if (!text) return;
+        auto const day = parse_weekday(*text);
+        if (!day) {
+            reader.report(item, "expected one of mon, tue, wed, thu, fri, sat, sun; got " +
+                                    describe(item.node));
+        } else if (!seen.insert(*day).second) {
+            reader.report(item, "day listed twice: " + *text);
+        } else {
+            days.push_back(*day);
+        }
+    });
+    // With no working day no deadline would ever fall due.
+    if (field.node.size() == 0) reader.report(field, "must list at least one working day");
+    workdays = std::move(days);
+}
+
+void read_hours(YamlReader& reader, Field const& field, bot::SlaCalendarSettings& calendar) {
+    auto const text = reader.string(field);
+    if (!text) return;
+    auto const hours = parse_hours(*text);
+    if (!hours) {
+        reader.report(field,
+                      "expected working hours like \"09:00-17:30\" (24-hour clock, end "
+                      "after start); got " +
+                          describe(field.node));
+        return;
+    }
+    calendar.day_start = hours->start;
+    calendar.day_end = hours->end;
+}
+
+void read_holidays(YamlReader& reader, Field const& field, std::vector<bot::Date>& holidays) {
+    reader.read_list(field, [&](Field const& item) {
+        auto const text = reader.string(item);
+        if (!text) return;
+        if (auto const date = parse_date(*text)) {
+            holidays.push_back(*date);
+        } else {
+            reader.report(item,
+                          "expected a calendar date like 2026-12-25; got " + describe(item.node));
+        }
+    });
+}
+
+void read_calendar(YamlReader& reader, Field const& field, bot::SlaCalendarSettings& calendar) {
+    reader.read_map(
+        field, {
+                   {"timezone",
+                    [&](Field const& value) { read_timezone(reader, value, calendar.timezone); }},
+                   {"workdays",
+                    [&](Field const& value) { read_workdays(reader, value, calendar.workdays); }},
+                   {"hours", [&](Field const& value) { read_hours(reader, value, calendar); }},
+                   {"holidays",
+                    [&](Field const& value) { read_holidays(reader, value, calendar.holidays); }},
+                   {"holidays_file",
+                    [&](Field const& value) { calendar.holidays_file = reader.string(value); }},
+               });
+}
+
+void read_target(YamlReader& reader, Field const& field, double& target) {
+    auto const value = reader.number(field);
+    if (!value) return;
+    if (*value <= 0.0 || *value > 1.0) {
+        reader.report(field, "expected a fraction above 0 and at most 1, like 0.80; got " +
+                                 field.node.Scalar());
+        return;
+    }
+    target = *value;
+}
+
+void read_span(YamlReader& reader, Field const& field, bot::WorkingSpan& span) {
+    if (auto const value = reader.span(field)) span = *value;
+}
+
+void read_targets(YamlReader& reader, Field const& field, bot::SlaTargets& targets) {
+    auto const first_reply = [&](Field const& value) {
+        read_target(reader, value, targets.first_reply);
+    };
+    auto const resolution = [&](Field const& value) {
+        read_target(reader, value, targets.resolution);
+    };
+    reader.read_map(field, {{"first_reply", first_reply}, {"resolution", resolution}});
+}
+
+}  // namespace
+
+void read_sla(YamlReader& reader, Field const& field, bot::SlaSettings& sla) {
+    reader.read_map(
+        field,
+        {
+            {"calendar", [&](Field const& value) { read_calendar(reader, value, sla.calendar); }},
+            {"first_reply", [&](Field const& value) { read_span(reader, value, sla.first_reply); }},
+            {"resolution", [&](Field const& value) { read_span(reader, value, sla.resolution); }},
+            {"pending_too_long",
+             [&](Field const& value) { read_span(reader, value, sla.pending_too_long); }},
+            {"warn_before", [&](Field const& value) { read_span(reader, value, sla.warn_before); }},
+            {"targets", [&](Field const& value) { read_targets(reader, value, sla.targets); }},
+        });
+}
+
+}  // namespace tb::config

@@ -1,0 +1,150 @@
+#include "bot/jobs/runner.hpp"
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <optional>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "tests/fakes/fake_clock.hpp"
+#include "tests/fakes/memory_store.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using tb::bot::Job;
+using tb::bot::JobObserver;
+using tb::bot::JobOutcome;
+namespace asio = boost::asio;
+
+struct RecordingObserver final : JobObserver {
+    std::vector<std::pair<tb::bot::JobId, Fate>> fates;
+    std::vector<std::string> reasons;
+    void attempted(Job const& job, JobOutcome const& outcome, Fate fate, std::chrono::milliseconds) override {
+        fates.emplace_back(job.id, fate);
+        reasons.push_back(outcome.reason);
+    }
+    void store_failed(tb::error_code) override {}
+};
+
+struct Harness {
+    asio::io_context io;
+    tb::fakes::FakeClock clock;
+    tb::fakes::MemoryStore store;
+    RecordingObserver observer;
+    std::map<tb::bot::JobId, int> calls;
+    std::function<JobOutcome(Job const&, int)> behaviour;
+    std::optional<tb::bot::JobRunner> runner;
+    bool finished = false;
+
+    explicit Harness(tb::bot::BackoffPolicy backoff) {
+        tb::bot::RunnerSettings settings;
+        settings.idle_poll = 1ms;
+        settings.backoff = backoff;
+        auto handler = [this](Job job) -> asio::awaitable<JobOutcome> {
+            co_return behaviour(job, ++calls[job.id]);
+        };
+        runner.emplace(io.get_executor(), store, clock, handler, observer, settings);
+        asio::co_spawn(io, runner->run(), [this](std::exception_ptr) { finished = true; });
+    }
+    void add(std::string id) {
+        auto record = store.record({tb::bot::Source::slack_event, std::move(id), "{}", clock.now()});
+        asio::co_spawn(io, std::move(record), asio::detached);
+    }
+    // Runs the loop while moving the fake clock on, so retries fall due.
+    void run_for(std::chrono::milliseconds simulated, std::chrono::milliseconds step = 1s) {
+        for (auto t = 0ms; t < simulated; t += step) {
+            io.run_for(2ms);
+            clock.advance(step);
+        }
+        io.run_for(5ms);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("runner: a job that succeeds is completed once") {
+    Harness h{{}};
+    h.behaviour = [](Job const&, int) { return JobOutcome::done(); };
+    h.add("Ev1");
+    h.add("Ev2");
+    h.run_for(3s);
+    CHECK(h.calls.size() == 2);
+    CHECK(h.calls[1] == 1);
+    CHECK(h.store.row(1).state == "done");
+    CHECK(h.store.row(2).state == "done");
+}
+
+TEST_CASE("runner: failures are retried with backoff until they succeed") {
+    Harness h{{.base = 1s, .cap = 8s, .max_attempts = 10}};
+    h.behaviour = [](Job const&, int call) {
+        return call < 3 ? JobOutcome::retry("zendesk answered 500") : JobOutcome::done();
+    };
+    h.add("Ev1");
+    h.io.run_for(5ms);
+    CHECK(h.calls[1] == 1);
+    CHECK(h.store.row(1).state == "pending");
+    CHECK(h.store.row(1).last_error == "zendesk answered 500");
+    // The first retry is due 0.5-1 s later: not before.
+    CHECK(h.store.row(1).due > h.clock.now() + 499ms);
+    h.run_for(10s, 250ms);
+    CHECK(h.calls[1] == 3);
+    CHECK(h.store.row(1).state == "done");
+}
+
+TEST_CASE("runner: a retry_after from the other side overrides the backoff") {
+    Harness h{{.base = 1s, .cap = 8s, .max_attempts = 10}};
+    h.behaviour = [](Job const&, int call) {
+        return call == 1 ? JobOutcome::retry("429", std::chrono::milliseconds{30'000}) : JobOutcome::done();
+    };
+    h.add("Ev1");
+    h.io.run_for(5ms);
+    CHECK(h.store.row(1).due == h.clock.now() + 30s);
+    h.run_for(20s);
+    CHECK(h.calls[1] == 1);
+    h.run_for(15s);
+    CHECK(h.calls[1] == 2);
+}
+
+TEST_CASE("runner: a job that keeps failing ends dead with its reason, never dropped") {
+    Harness h{{.base = 1s, .cap = 2s, .max_attempts = 4}};
+    h.behaviour = [](Job const&, int) { return JobOutcome::retry("connection refused"); };
+    h.add("Ev1");
+    h.run_for(30s, 500ms);
+    CHECK(h.calls[1] == 4);
+    CHECK(h.store.row(1).state == "dead");
+    CHECK(h.store.row(1).last_error == "connection refused");
+    REQUIRE_FALSE(h.observer.fates.empty());
+    CHECK(h.observer.fates.back().second == JobObserver::Fate::dead);
+}
+
+TEST_CASE("runner: a permanent failure is dead at once, and an exception counts as a retry") {
+    Harness h{{.base = 1s, .cap = 2s, .max_attempts = 5}};
+    h.behaviour = [](Job const& job, int call) -> JobOutcome {
+        if (job.delivery_id == "Ev-bad") return JobOutcome::fail("zendesk 422: subject is too long");
+        if (call == 1) throw std::runtime_error("boom");
+        return JobOutcome::done();
+    };
+    h.add("Ev-bad");
+    h.add("Ev-throws");
+    h.run_for(5s, 500ms);
+    CHECK(h.calls[1] == 1);
+    CHECK(h.store.row(1).state == "dead");
+    CHECK(h.calls[2] == 2);
+    CHECK(h.store.row(2).state == "done");
+    CHECK(h.store.row(2).last_error.find("boom") != std::string::npos);
+}
+
+TEST_CASE("runner: stop() lets jobs in flight finish and returns") {
+    Harness h{{}};
+    h.behaviour = [](Job const&, int) { return JobOutcome::done(); };
+    h.add("Ev1");
+    h.io.run_for(5ms);
+    h.runner->stop();
+    h.io.run_for(50ms);
+    CHECK(h.finished);
+    CHECK(h.store.row(1).state == "done");
+}
