@@ -28,7 +28,6 @@ char const* rejection_reason(error_code ec) {
 bhttp::status rejection_status(error_code ec) {
     if (ec == bhttp::error::body_limit) return bhttp::status::payload_too_large;
     if (ec == bhttp::error::header_limit) return bhttp::status::request_header_fields_too_large;
-    if (ec == beast::error::timeout) return bhttp::status::request_timeout;
     return bhttp::status::bad_request;
 }
 
@@ -203,6 +202,8 @@ asio::awaitable<void> Server::serve(beast::tcp_stream stream) {
             char const* reason = rejection_reason(ec);
             count_rejection(reason);
             spdlog::warn("http: request refused ({}): {}", reason, ec.message());
+            // The stream closed itself when its deadline passed: nothing can be answered.
+            if (ec == beast::error::timeout) co_return;
             co_await answer_and_close(stream, bare_response(rejection_status(ec), std::string{reason} + "\n"));
             co_return;
         }
