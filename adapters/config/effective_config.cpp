@@ -32,7 +32,9 @@ void optional_entry(YAML::Emitter& out, std::string_view key,
     if (value) {
         entry(out, key, *value);
     } else {
-        out << YAML::Comment(std::string{key} + ": not set; " + std::string{when_unset});
+        std::string comment{key};
+        comment.append(": not set; ").append(when_unset);
+        out << YAML::Comment(comment);
     }
 }
 

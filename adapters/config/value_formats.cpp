@@ -48,9 +48,8 @@ std::optional<minutes> time_of_day(std::string_view text) noexcept {
 }
 
 std::string two_digits(long value) {
-    std::array<char, 8> buffer{};
-    std::snprintf(buffer.data(), buffer.size(), "%02ld", value);
-    return buffer.data();
+    auto text = std::to_string(value);
+    return text.size() < 2 ? "0" + text : text;
 }
 
 template <class Enum, std::size_t N>

@@ -1,12 +1,16 @@
 #include "adapters/slack/form.hpp"
 
+#include <string>
+
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/parse_query.hpp>
 
 namespace tb::slack {
 
 std::optional<std::map<std::string, std::string>> parse_form(std::string_view body) {
-    auto parsed = boost::urls::parse_query(body);
+    // Boost.URL 1.81's parse_query reads up to a NUL, past the end of a view: parse a copy.
+    std::string const text{body};
+    auto parsed = boost::urls::parse_query(text);
     if (!parsed) return std::nullopt;
     boost::urls::encoding_opts const form{true};
     std::map<std::string, std::string> fields;

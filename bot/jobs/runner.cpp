@@ -71,7 +71,8 @@ asio::awaitable<void> JobRunner::run() {
         wakeup_.expires_after(settings_.idle_poll);
         co_await wakeup_.async_wait(use_nothrow);
     }
-    while (in_flight_ > 0) {
+    auto const deadline = std::chrono::steady_clock::now() + settings_.drain_timeout;
+    while (in_flight_ > 0 && std::chrono::steady_clock::now() < deadline) {
         wakeup_.expires_after(std::chrono::milliseconds{20});
         co_await wakeup_.async_wait(use_nothrow);
     }

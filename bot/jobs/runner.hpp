@@ -50,6 +50,8 @@ struct RunnerSettings {
     std::size_t concurrency = 32;
     std::chrono::seconds lease{120};
     std::chrono::milliseconds idle_poll{1'000};
+    // How long stop() waits for jobs in flight; their leases make them run again later.
+    std::chrono::milliseconds drain_timeout{10'000};
     BackoffPolicy backoff;
 };
 
