@@ -44,7 +44,7 @@ Usage: bench/run.sh [options]
                  duplicates that are acknowledged without being written
   -q SECS        wait up to SECS for a quiet host before each run (default 15)
   -u N           extra runs to replace runs flagged !busy-host (default 0; on a host that stays busy
-                 every level then runs 1+N more times: -u 1 took the defaults from ~25 to ~36 min)
+                 every level then runs N more times: -u 1 took the defaults from ~25 to ~36 min)
   -o FILE        TSV to append to (default bench/results/run-<UTC time>.tsv)
   -D DIR         where ticketbridge's SQLite files go (default: a fresh temp dir under /tmp, on the
                  same disk as production would use; -D /dev/shm puts them in RAM, where fdatasync
