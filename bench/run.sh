@@ -65,6 +65,7 @@ print_table() { # since-timestamp tsv: one row per scenario x level, from the ru
     $3 == "deliveries" { stored[$2 SUBSEP $4] = $5; sent[$2 SUBSEP $4] = $6; next }
     $3 == "startup_ms" { next }
     $3 == "jobs" { jobs = jobs sprintf("  %-16s %-16s %s\n", $2, $4, $5); next }
+    $3 == "wal_peak_bytes" { wal = wal sprintf("  %-16s %-16s WAL peak %5.1f MB, database at the end %6.1f MB\n", $2, $4, $5 / 1048576, $6 / 1048576); next }
     $3 == "fdatasync_ms" { fs = fs sprintf("%s p50 %s ms p90 %s ms; ", $2, $4, $5); next }
     {
       name = $3; med = sub(/-med$/, "", name); sub(/#[0-9]+$/, "", name)
@@ -97,6 +98,7 @@ print_table() { # since-timestamp tsv: one row per scenario x level, from the ru
       print " the level'"'"'s SQLite file / requests wrk completed at that level over all its runs; ! = busy-host run)"
       if (fs != "") print "disk fdatasync: " fs
       if (jobs != "") printf "ticketbridge job queue at the end of each level (every new delivery also queues a job):\n%s", jobs
+      if (wal != "") printf "ticketbridge SQLite files per level (WAL sampled every 0.5 s while the level ran):\n%s", wal
       if (rep) print "REPEATS: fewer deliveries stored than requests answered - event ids repeated (-n too small, or several\n wrk threads: bench.lua starts thread k at offset k*7919 of the same set), so part of the figure is duplicates"
     }' "$2"
 }
@@ -154,10 +156,11 @@ BUDGET=$(( ntb * runs_per_target * per_tb + nbolt * runs_per_target * per_bolt
            + (ntb + nbolt) * ${#SCEN_LIST[@]} * ${#LEVEL_LIST[@]} * 60 ))
 TMP=$(mktemp -d /tmp/tb-bench.XXXXXX)
 if [[ -n $DBDIR ]]; then DBTMP=$(mktemp -d "$DBDIR/tb-bench-db.XXXXXX") || exit 1; else DBTMP=$TMP; fi
-CHILD=""; WATCHDOG=""
+CHILD=""; WATCHDOG=""; SAMPLER=""
 cleanup() {
   trap - EXIT INT TERM
   if [[ -n $CHILD ]]; then kill -TERM "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; fi
+  if [[ -n $SAMPLER ]]; then kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; fi
   if [[ -n $WATCHDOG ]]; then kill "$WATCHDOG" 2>/dev/null; wait "$WATCHDOG" 2>/dev/null; fi
   if (( KEEP )); then echo "# kept $TMP $DBTMP"; else rm -rf "$TMP" "$DBTMP"; fi
 }
@@ -192,14 +195,28 @@ echo "# $STAMP  cores=$(nproc)  duration=${DUR}s  levels=$LEVELS  repeats=$REPEA
 
 fsync_probe before
 
+# largest size the level's WAL reached, sampled twice a second while the runner runs (the service
+# folds the WAL in when it stops, so the size at the end says nothing)
+wal_sampler() { # db outfile
+  local max=0 n
+  while :; do
+    n=$(stat -c %s "$1-wal" 2>/dev/null || echo 0)
+    if (( n > max )); then max=$n; echo "$max" >"$2"; fi
+    sleep 0.5
+  done
+}
+
 # one runner invocation per target x scenario x level, so each ticketbridge level starts on a fresh
 # SQLite file whose deliveries can be counted against the requests that level sent.
 run_level() { # label port startcmd startdir nreq warm scen level db
   local label=$1 port=$2 cmd=$3 dir=$4 nreq=$5 warm=$6 scen=$7 lv=$8 db=${9:-} err work sent stored
+  local walmax="$TMP/walmax-$label-$scen-${lv/:/c}" wal dbsize
   err="$TMP/runner-$label-$scen-${lv/:/c}.err"
+  if [[ -n $db ]]; then echo 0 >"$walmax"; wal_sampler "$db" "$walmax" & SAMPLER=$!; fi
   "$RUNNER" -p "$port" -s "$cmd" -C "$dir" -d "$DUR" -w "$warm" -l "$lv" -S "$scen" -k /slack/commands \
     -n "$nreq" -r "$REPEAT" -u "$RETRY" -q "$QUIET" -L "$label" -o "$OUT" -K 2> >(tee "$err" >&2) &
   CHILD=$!; wait "$CHILD"; CHILD=""
+  if [[ -n $SAMPLER ]]; then kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; SAMPLER=""; fi
   work=$(sed -n 's/^# kept work dir: //p' "$err" | tail -1)
   if [[ -n $db ]]; then
     # requests wrk completed (measured runs and warm-ups) against unique deliveries in the file
@@ -213,7 +230,11 @@ run_level() { # label port startcmd startdir nreq warm scen level db
     printf '%s\t%s\tdeliveries\t%s-t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$label" "$scen" "${lv/:/c}" \
       "$stored" "$sent" >>"$OUT"
     printf '%s\t%s\tjobs\t%s-t%s\t%s\n' "$(date -u +%FT%TZ)" "$label" "$scen" "${lv/:/c}" "${jobs:-none}" >>"$OUT"
-    echo "# $label $scen ${lv}: deliveries in SQLite $stored, requests completed by wrk $sent; jobs: ${jobs:-none}"
+    wal=$(cat "$walmax" 2>/dev/null || echo 0); dbsize=$(stat -c %s "$db" 2>/dev/null || echo 0)
+    printf '%s\t%s\twal_peak_bytes\t%s-t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$label" "$scen" "${lv/:/c}" \
+      "$wal" "$dbsize" >>"$OUT"
+    echo "# $label $scen ${lv}: deliveries in SQLite $stored, requests completed by wrk $sent; jobs: ${jobs:-none};" \
+         "WAL peak $(( wal / 1048576 )) MB, database $(( dbsize / 1048576 )) MB"
     (( KEEP )) || rm -f "$db" "$db-wal" "$db-shm"
   fi
   if [[ -n $work && $work == /tmp/peer_bench.* ]] && (( ! KEEP )); then rm -rf "$work"; fi

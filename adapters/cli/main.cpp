@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "adapters/cli/demo.hpp"
 #include "adapters/cli/service.hpp"
 #include "adapters/config/effective_config.hpp"
 #include "adapters/config/environment.hpp"
@@ -52,7 +53,9 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::string config_path = "config/ticketbridge.yaml";
     std::string log_level = std::getenv("TB_LOG_LEVEL") ? std::getenv("TB_LOG_LEVEL") : "info";
-    app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+    auto* level_option = app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+                             ->capture_default_str();
+    app.fallthrough();  // global options are also accepted after the subcommand
 
     auto* serve = app.add_subcommand("serve", "Run the service");
     serve->add_option("-c,--config", config_path, "YAML configuration file")->capture_default_str();
@@ -62,15 +65,33 @@ int main(int argc, char** argv) {
     auto* check = app.add_subcommand("check-config", "Validate the configuration and print it, secrets masked");
     check->add_option("-c,--config", config_path, "YAML configuration file")->capture_default_str();
 
+    auto* demo = app.add_subcommand("demo",
+                                    "Run the service against built-in fake Slack and Zendesk on "
+                                    "127.0.0.1 and narrate a request");
+    cli::DemoOptions demo_options;
+    std::string demo_db;
+    demo->add_option("--db", demo_db,
+                     "SQLite file to use (default: a temporary one, removed after)");
+    demo->add_flag("--keep-running", demo_options.keep_running,
+                   "Keep serving after the narration until Ctrl-C, to poke /metrics");
+
     app.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(app, argc, argv);
+    if (app.got_subcommand(demo) && level_option->count() == 0 &&
+        std::getenv("TB_LOG_LEVEL") == nullptr) {
+        log_level = "warn";  // the narration on stdout is the demo's output
+    }
     setup_logging(log_level);
 
     try {
         if (app.got_subcommand("version")) {
             std::cout << "ticketbridge " << TB_VERSION << '\n';
             return 0;
+        }
+        if (app.got_subcommand(demo)) {
+            if (!demo_db.empty()) demo_options.db = demo_db;
+            return cli::run_demo(std::move(demo_options));
         }
         if (app.got_subcommand("check-config")) {
             auto settings = load_or_report(config_path);

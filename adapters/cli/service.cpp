@@ -1,6 +1,7 @@
 #include "adapters/cli/service.hpp"
 
 #include <csignal>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
@@ -12,15 +13,22 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include "adapters/cli/flow_observer.hpp"
 #include "adapters/cli/job_observer.hpp"
+#include "adapters/http/client.hpp"
 #include "adapters/http/intake.hpp"
 #include "adapters/http/router.hpp"
 #include "adapters/http/server.hpp"
 #include "adapters/slack/intake.hpp"
+#include "adapters/slack/requests.hpp"
+#include "adapters/slack/web_api.hpp"
 #include "adapters/store/async_store.hpp"
+#include "adapters/store/sqlite/sqlite_ledger.hpp"
 #include "adapters/store/sqlite/sqlite_store.hpp"
+#include "adapters/zendesk/api.hpp"
 #include "adapters/zendesk/intake.hpp"
 #include "bot/jobs/runner.hpp"
+#include "bot/tickets/ticket_flows.hpp"
 
 namespace tb::cli {
 namespace {
@@ -29,14 +37,14 @@ namespace asio = boost::asio;
 using http::bhttp::status;
 using http::bhttp::verb;
 
-std::unique_ptr<store::BlockingStore> open_store(std::string const& database_url) {
+std::filesystem::path sqlite_path(std::string const& database_url) {
     constexpr std::string_view kSqlite = "sqlite:";
-    if (database_url.starts_with(kSqlite)) {
-        auto path = database_url.substr(kSqlite.size());
-        if (path.starts_with("//")) path = path.substr(2);
-        return store::make_sqlite_store(path);
+    if (!database_url.starts_with(kSqlite)) {
+        throw std::runtime_error("DATABASE_URL: only sqlite:PATH is supported by this build");
     }
-    throw std::runtime_error("DATABASE_URL: only sqlite:PATH is supported by this build");
+    auto path = database_url.substr(kSqlite.size());
+    if (path.starts_with("//")) path = path.substr(2);
+    return path;
 }
 
 http::ServerLimits limits_from(bot::ServerSettings const& s) {
@@ -49,10 +57,19 @@ http::ServerLimits limits_from(bot::ServerSettings const& s) {
     return limits;
 }
 
-// Until the ticket flows exist, a delivery's job only records that it was seen.
-asio::awaitable<bot::JobOutcome> dispatch(bot::Job job) {
-    spdlog::debug("job {}: {} {} has no flow yet", job.id, bot::to_string(job.source), job.delivery_id);
-    co_return bot::JobOutcome::done();
+// Slack deliveries go to the ticket flows; the others have no flow yet.
+asio::awaitable<bot::JobOutcome> dispatch(bot::TicketFlows& flows, bot::Job job) {
+    if (job.source != bot::Source::slack_event && job.source != bot::Source::slack_interaction) {
+        spdlog::debug("job {}: {} {} has no flow yet", job.id, bot::to_string(job.source), job.delivery_id);
+        co_return bot::JobOutcome::done();
+    }
+    auto request = slack::parse_slack_request(job.source, job.payload);
+    co_return co_await flows.handle(std::move(request), std::move(job.delivery_id));
+}
+
+asio::awaitable<std::vector<bot::FormProblem>> check_form(bot::TicketDesk& desk, bot::TicketForm form) {
+    auto groups = co_await desk.group_names();
+    co_return bot::validate(form, groups ? *groups : std::vector<std::string>{});
 }
 
 }  // namespace
@@ -69,13 +86,26 @@ int Service::run() {
     metrics.describe("tb_inbox_depth", http::Metrics::Type::gauge, "Jobs waiting or running.");
     metrics.describe("tb_jobs", http::Metrics::Type::gauge, "Jobs in the store by state.");
 
-    store::AsyncStore store{open_store(secrets.database_url), clock};
+    auto const db_path = sqlite_path(secrets.database_url);
+    store::AsyncStore store{store::make_sqlite_store(db_path), clock};
+    auto ledger = store::make_sqlite_ledger(db_path);
     asio::io_context io{static_cast<int>(options_.network_threads)};
 
+    http::HttpClient client{io.get_executor(), http::ClientSettings{},
+                            outbound_counter(metrics, secrets.slack_api_url, secrets.zendesk_url)};
+    auto chat = slack::make_slack_chat(client, secrets.slack_api_url, secrets.slack_bot_token);
+    auto desk = zendesk::make_zendesk_desk(
+        client, secrets.zendesk_url,
+        zendesk::ZendeskAuth{secrets.zendesk_email, secrets.zendesk_api_token, secrets.zendesk_oauth_token});
+    LoggingFlowObserver flow_observer{metrics};
+    bot::TicketFlows flows{settings, *chat, *desk, *ledger, clock, flow_observer};
+
     LoggingJobObserver observer{metrics};
-    bot::JobRunner runner{io.get_executor(), store, clock, dispatch, observer, bot::RunnerSettings{}};
+    auto handler = [&flows](bot::Job job) { return dispatch(flows, std::move(job)); };
+    bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, bot::RunnerSettings{}};
     http::IntakeContext context{store, metrics, clock, [&runner] { runner.wake(); }};
-    slack::SlackIntake slack_intake{secrets.slack_signing_secret, context};
+    auto form_check = [&desk = *desk](bot::TicketForm form) { return check_form(desk, std::move(form)); };
+    slack::SlackIntake slack_intake{secrets.slack_signing_secret, context, form_check};
     zendesk::ZendeskIntake zendesk_intake{secrets.zendesk_webhook_secret, context};
 
     http::Router router{metrics};
@@ -106,9 +136,9 @@ int Service::run() {
     auto const address = asio::ip::make_address(settings.listen.address);
     http::Server server{io, {address, settings.listen.port}, limits_from(settings.server),
                         router.as_handler(), metrics};
-    spdlog::info("ticketbridge {} listening on {}:{} (store {})", TB_VERSION,
+    spdlog::info("ticketbridge {} listening on {}:{} (store sqlite, {} watched channel(s))", TB_VERSION,
                  server.local_endpoint().address().to_string(), server.local_endpoint().port(),
-                 secrets.database_url.substr(0, secrets.database_url.find(':')));
+                 settings.slack.channels.size());
 
     asio::signal_set signals{io, SIGINT, SIGTERM};
     signals.async_wait([&](error_code ec, int signal) {
@@ -136,6 +166,7 @@ int Service::run() {
     for (std::size_t i = 1; i < options_.network_threads; ++i) extra.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& t : extra) t.join();
+    client.close_idle();
     store.shutdown();
     spdlog::info("stopped cleanly");
     return 0;

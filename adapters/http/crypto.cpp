@@ -4,34 +4,91 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <array>
+#include <initializer_list>
 #include <stdexcept>
+#include <string>
 
 namespace tb::http {
 namespace {
 
-// One prepared MAC per thread: making a context per call costs more than the MAC itself.
-struct ThreadMac {
-    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    ~ThreadMac() { EVP_MAC_free(mac); }
+// Keyed HMAC contexts, per thread. Fetching the algorithm, making a context and deriving the
+// key's pads cost about twice the MAC of a 300-byte body; a context already keyed only needs
+// EVP_MAC_init without a key (it restarts from the saved inner pad). A process uses a few keys
+// (Slack's and Zendesk's secrets, the interaction key), so a handful of slots is enough; other
+// keys (tests) take turns in them.
+class ThreadMacs {
+public:
+    ThreadMacs() : mac_{EVP_MAC_fetch(nullptr, "HMAC", nullptr)} {
+        if (mac_ == nullptr) throw std::runtime_error("EVP_MAC_fetch(HMAC) failed");
+    }
+    ~ThreadMacs() {
+        for (auto& slot : slots_) forget(slot);
+        EVP_MAC_free(mac_);
+    }
+    ThreadMacs(ThreadMacs const&) = delete;
+    ThreadMacs& operator=(ThreadMacs const&) = delete;
+
+    // A context ready for EVP_MAC_update, keyed with `key`.
+    EVP_MAC_CTX* start(std::string_view key) {
+        for (auto& slot : slots_) {
+            if (slot.ctx != nullptr && slot.key == key) {
+                if (EVP_MAC_init(slot.ctx, nullptr, 0, nullptr) == 1) return slot.ctx;
+                forget(slot);  // should not happen: key it afresh below
+                return keyed(slot, key);
+            }
+        }
+        auto& slot = slots_[next_++ % slots_.size()];
+        forget(slot);
+        return keyed(slot, key);
+    }
+
+private:
+    struct Slot {
+        std::string key;
+        EVP_MAC_CTX* ctx = nullptr;
+    };
+
+    EVP_MAC_CTX* keyed(Slot& slot, std::string_view key) {
+        slot.ctx = EVP_MAC_CTX_new(mac_);
+        if (slot.ctx == nullptr) throw std::runtime_error("EVP_MAC_CTX_new failed");
+        char digest_name[] = "SHA256";
+        OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest_name, 0),
+                               OSSL_PARAM_construct_end()};
+        static constexpr unsigned char kNoKey[1] = {};
+        auto const* bytes = key.empty() ? kNoKey : reinterpret_cast<unsigned char const*>(key.data());
+        if (EVP_MAC_init(slot.ctx, bytes, key.size(),
+                         params) != 1) {
+            forget(slot);
+            throw std::runtime_error("HMAC-SHA256 init failed");
+        }
+        slot.key.assign(key);
+        return slot.ctx;
+    }
+
+    static void forget(Slot& slot) {
+        EVP_MAC_CTX_free(slot.ctx);
+        slot.ctx = nullptr;
+        if (!slot.key.empty()) OPENSSL_cleanse(slot.key.data(), slot.key.size());
+        slot.key.clear();
+    }
+
+    EVP_MAC* mac_;
+    std::array<Slot, 4> slots_{};
+    std::size_t next_ = 0;
 };
 
 Sha256Digest mac_parts(std::string_view key, std::initializer_list<std::string_view> parts) {
-    thread_local ThreadMac prepared;
+    thread_local ThreadMacs macs;
+    EVP_MAC_CTX* ctx = macs.start(key);
     Sha256Digest out{};
-    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(prepared.mac);
-    if (ctx == nullptr) throw std::runtime_error("EVP_MAC_CTX_new failed");
-    char digest_name[] = "SHA256";
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest_name, 0),
-                           OSSL_PARAM_construct_end()};
     std::size_t len = 0;
-    bool ok = EVP_MAC_init(ctx, reinterpret_cast<unsigned char const*>(key.data()), key.size(),
-                           params) == 1;
+    bool ok = true;
     for (auto part : parts) {
         ok = ok && EVP_MAC_update(ctx, reinterpret_cast<unsigned char const*>(part.data()),
                                   part.size()) == 1;
     }
     ok = ok && EVP_MAC_final(ctx, out.data(), &len, out.size()) == 1;
-    EVP_MAC_CTX_free(ctx);
     if (!ok || len != out.size()) throw std::runtime_error("HMAC-SHA256 failed");
     return out;
 }

@@ -1,10 +1,14 @@
 #include "adapters/slack/intake.hpp"
 
+#include <optional>
+#include <string>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "adapters/http/crypto.hpp"
 #include "adapters/slack/form.hpp"
+#include "adapters/slack/requests.hpp"
 #include "adapters/slack/signature.hpp"
 
 namespace tb::slack {
@@ -14,6 +18,86 @@ using http::bhttp::status;
 using nlohmann::json;
 
 constexpr std::size_t kMaxDeliveryIdBytes = 256;
+
+// The top-level fields of an Events API envelope that the intake needs. Read with a SAX
+// handler: building the whole DOM of every event (only to read three strings) cost about as
+// much as the signature check. Same answers as the DOM would give: a later duplicate key
+// wins, a non-string value reads as "", and nested objects are only validated.
+struct Envelope {
+    bool is_object = false;
+    bool has_event = false;
+    std::string type;
+    std::string event_id;
+    std::string challenge;
+};
+
+class EnvelopeReader {
+public:
+    explicit EnvelopeReader(Envelope& out) : out_{out} {}
+
+    bool null() { return value(nullptr); }
+    bool boolean(bool /*v*/) { return value(nullptr); }
+    bool number_integer(json::number_integer_t /*v*/) { return value(nullptr); }
+    bool number_unsigned(json::number_unsigned_t /*v*/) { return value(nullptr); }
+    bool number_float(json::number_float_t /*v*/, std::string const& /*text*/) { return value(nullptr); }
+    bool string(std::string& v) { return value(&v); }
+    bool binary(json::binary_t& /*v*/) { return value(nullptr); }
+    bool start_object(std::size_t /*size*/) {
+        if (depth_ == 0) out_.is_object = true;
+        else value(nullptr);
+        ++depth_;
+        return true;
+    }
+    bool end_object() {
+        --depth_;
+        return true;
+    }
+    bool start_array(std::size_t /*size*/) {
+        if (depth_ == 0) return false;  // not an envelope: stop reading
+        value(nullptr);
+        ++depth_;
+        return true;
+    }
+    bool end_array() {
+        --depth_;
+        return true;
+    }
+    bool key(std::string& k) {
+        if (depth_ == 1) key_.assign(k);
+        return true;
+    }
+    bool parse_error(std::size_t /*position*/, std::string const& /*token*/,
+                     nlohmann::detail::exception const& /*error*/) {
+        return false;
+    }
+
+private:
+    bool value(std::string* text) {
+        if (depth_ != 1) return true;  // a nested value, or a scalar document (not an object)
+        std::string* field = nullptr;
+        if (key_ == "type") field = &out_.type;
+        else if (key_ == "event_id") field = &out_.event_id;
+        else if (key_ == "challenge") field = &out_.challenge;
+        else if (key_ == "event") out_.has_event = true;
+        if (field != nullptr) {
+            if (text != nullptr) *field = std::move(*text);
+            else field->clear();
+        }
+        return true;
+    }
+
+    Envelope& out_;
+    int depth_ = 0;
+    std::string key_;
+};
+
+// Nothing when the body is not valid JSON or not an object.
+std::optional<Envelope> read_envelope(std::string const& body) {
+    Envelope envelope;
+    EnvelopeReader reader{envelope};
+    if (!json::sax_parse(body, &reader) || !envelope.is_object) return std::nullopt;
+    return envelope;
+}
 
 std::string string_field(json const& object, char const* key) {
     auto const it = object.find(key);
@@ -27,8 +111,8 @@ bool has_content_type(http::Request const& request, std::string_view expected) {
 
 }  // namespace
 
-SlackIntake::SlackIntake(std::string signing_secret, http::IntakeContext context)
-    : signing_secret_{std::move(signing_secret)}, context_{std::move(context)} {}
+SlackIntake::SlackIntake(std::string signing_secret, http::IntakeContext context, FormCheck check_form)
+    : signing_secret_{std::move(signing_secret)}, context_{std::move(context)}, check_form_{std::move(check_form)} {}
 
 std::optional<http::Response> SlackIntake::refuse_unverified(http::Request const& request) {
     auto const now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -47,12 +131,12 @@ http::Response SlackIntake::malformed(http::Request const& request, std::string_
 asio::awaitable<http::Response> SlackIntake::events(http::Request request) {
     if (auto refusal = refuse_unverified(request)) co_return std::move(*refusal);
     if (!has_content_type(request, "application/json")) co_return malformed(request, "not JSON");
-    auto const body = json::parse(request.body(), nullptr, false);
-    if (body.is_discarded() || !body.is_object()) co_return malformed(request, "invalid JSON");
+    auto body = read_envelope(request.body());
+    if (!body) co_return malformed(request, "invalid JSON");
 
-    auto const type = string_field(body, "type");
+    auto const& type = body->type;
     if (type == "url_verification") {
-        auto const challenge = string_field(body, "challenge");
+        auto const& challenge = body->challenge;
         if (challenge.empty()) co_return malformed(request, "url_verification without challenge");
         co_return http::make_json_response(request, status::ok, json{{"challenge", challenge}}.dump());
     }
@@ -62,8 +146,8 @@ asio::awaitable<http::Response> SlackIntake::events(http::Request request) {
         spdlog::info("slack: acknowledged event envelope of type '{}'", type);
         co_return http::make_response(request, status::ok);
     }
-    auto event_id = string_field(body, "event_id");
-    if (event_id.empty() || event_id.size() > kMaxDeliveryIdBytes || !body.contains("event")) {
+    auto event_id = std::move(body->event_id);
+    if (event_id.empty() || event_id.size() > kMaxDeliveryIdBytes || !body->has_event) {
         co_return malformed(request, "event_callback without event_id or event");
     }
     if (auto const retry = http::header(request, "X-Slack-Retry-Num"); !retry.empty()) {
@@ -113,6 +197,14 @@ asio::awaitable<http::Response> SlackIntake::interactivity(http::Request request
     id = id.empty() ? "payload:" + http::to_hex(http::hmac_sha256("ticketbridge", form->at("payload")))
                     : "trigger:" + id;
     if (id.size() > kMaxDeliveryIdBytes) co_return malformed(request, "trigger_id too long");
+    if (auto ticket_form = read_ticket_form(payload); ticket_form && check_form_) {
+        auto const problems = co_await check_form_(std::move(*ticket_form));
+        if (!problems.empty()) {
+            context_.metrics.inc("tb_intake_total", {{"source", "slack_interaction"}, {"outcome", "form_errors"}});
+            spdlog::info("slack: ticket form returned with {} problem(s)", problems.size());
+            co_return http::make_json_response(request, status::ok, form_errors_response(problems));
+        }
+    }
     bot::Delivery delivery{bot::Source::slack_interaction, std::move(id), form->at("payload"),
                            context_.clock.now()};
     auto ok = http::make_response(request, status::ok);

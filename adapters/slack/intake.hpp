@@ -1,9 +1,12 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "adapters/http/intake.hpp"
+#include "bot/tickets/requests.hpp"
 
 namespace tb::slack {
 
@@ -13,7 +16,11 @@ namespace asio = boost::asio;
 // durably (deduplicated by its delivery id) and only then acknowledged.
 class SlackIntake {
 public:
-    SlackIntake(std::string signing_secret, http::IntakeContext context);
+    // Checks a submitted "Create ticket" form before it is accepted: Slack shows the problems
+    // in the still-open modal, so this must answer within Slack's 3 seconds.
+    using FormCheck = std::function<asio::awaitable<std::vector<bot::FormProblem>>(bot::TicketForm)>;
+
+    SlackIntake(std::string signing_secret, http::IntakeContext context, FormCheck check_form = {});
 
     asio::awaitable<http::Response> events(http::Request request);
     asio::awaitable<http::Response> commands(http::Request request);
@@ -25,6 +32,7 @@ private:
 
     std::string signing_secret_;
     http::IntakeContext context_;
+    FormCheck check_form_;
 };
 
 }  // namespace tb::slack

@@ -1,5 +1,8 @@
 #include "adapters/store/async_store.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
@@ -10,12 +13,46 @@
 #include "adapters/store/run_blocking.hpp"
 
 namespace tb::store {
+namespace {
 
 using http::use_nothrow;
 
+// Moves up to `n` waiters from the front of `queue` to `out`, keeping arrival order. Waiters
+// are only ever move-constructed, never move-assigned: Boost 1.81's any_completion_handler
+// move assignment wraps the handler in itself (it copies `other` as an lvalue) and recurses.
+template <class W>
+void take_front(std::vector<W>& queue, std::vector<W>& out, std::size_t n) {
+    if (queue.size() <= n) {
+        out.swap(queue);
+        return;
+    }
+    std::vector<W> rest;
+    rest.reserve(queue.size() - n);
+    out.reserve(n);
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+        (i < n ? out : rest).push_back(std::move(queue[i]));
+    }
+    queue.swap(rest);
+}
+
+template <class W, class... Values>
+void answer(W& w, error_code ec, Values... values) {
+    asio::post(w.executor, [h = std::move(w.handler), ec, ... v = std::move(values)]() mutable {
+        std::move(h)(ec, std::move(v)...);
+    });
+}
+
+}  // namespace
+
+struct AsyncStore::Batch {
+    std::vector<RecordWaiter> records;
+    std::vector<OutcomeWaiter> outcomes;
+    std::vector<ClaimWaiter> claims;
+};
+
 AsyncStore::AsyncStore(std::unique_ptr<BlockingStore> backend, bot::Clock const& clock,
-                       std::size_t threads, std::size_t max_batch)
-    : backend_{std::move(backend)}, clock_{clock}, max_batch_{max_batch}, pool_{threads} {}
+                       AsyncStoreLimits limits)
+    : backend_{std::move(backend)}, clock_{clock}, limits_{limits} {}
 
 AsyncStore::~AsyncStore() { shutdown(); }
 
@@ -28,79 +65,107 @@ std::size_t AsyncStore::commits() const {
     return commits_;
 }
 
-asio::awaitable<Result<bool>> AsyncStore::record(bot::Delivery delivery) {
-    auto initiation = [this](auto handler, bot::Delivery d) {
+template <class Item, class... Values>
+auto AsyncStore::submit(std::vector<Waiter<Item, Values...>>& queue, Item item) {
+    auto initiation = [this, &queue](auto handler, Item it) {
         auto executor = asio::prefer(asio::get_associated_executor(handler, pool_.get_executor()),
                                      asio::execution::outstanding_work.tracked);
         bool start = false;
         {
             std::lock_guard lock{mutex_};
-            queue_.push_back(Waiter{std::move(d), executor, std::move(handler)});
+            queue.push_back({std::move(it), std::move(executor), std::move(handler)});
             start = !std::exchange(flushing_, true);
         }
         if (start) asio::post(pool_, [this] { flush(); });
     };
-    auto [ec, fresh] = co_await asio::async_initiate<decltype(use_nothrow), void(error_code, bool)>(
-        initiation, use_nothrow, std::move(delivery));
+    return asio::async_initiate<decltype(use_nothrow), void(error_code, Values...)>(
+        std::move(initiation), use_nothrow, std::move(item));
+}
+
+asio::awaitable<Result<bool>> AsyncStore::record(bot::Delivery delivery) {
+    auto [ec, fresh] = co_await submit(records_, std::move(delivery));
     if (ec) co_return Result<bool>{boost::system::in_place_error, ec};
     co_return Result<bool>{boost::system::in_place_value, fresh};
 }
 
+asio::awaitable<Result<std::vector<bot::Job>>> AsyncStore::claim(std::size_t limit, bot::Instant now,
+                                                                 std::chrono::seconds lease) {
+    ClaimRequest request{std::min(limit, limits_.max_claimed), now, lease};
+    auto [ec, jobs] = co_await submit(claims_, std::move(request));
+    if (ec) co_return Result<std::vector<bot::Job>>{boost::system::in_place_error, ec};
+    co_return Result<std::vector<bot::Job>>{boost::system::in_place_value, std::move(jobs)};
+}
+
+asio::awaitable<Result<void>> AsyncStore::settle(Outcome outcome) {
+    auto [ec] = co_await submit(outcomes_, std::move(outcome));
+    if (ec) co_return Result<void>{boost::system::in_place_error, ec};
+    co_return Result<void>{};
+}
+
+asio::awaitable<Result<void>> AsyncStore::complete(bot::JobId id) {
+    Outcome outcome{id, Outcome::Kind::done, {}, {}};
+    co_return co_await settle(std::move(outcome));
+}
+
+asio::awaitable<Result<void>> AsyncStore::retry(bot::JobId id, bot::Instant due, std::string reason) {
+    Outcome outcome{id, Outcome::Kind::retry, due, std::move(reason)};
+    co_return co_await settle(std::move(outcome));
+}
+
+asio::awaitable<Result<void>> AsyncStore::bury(bot::JobId id, std::string reason) {
+    Outcome outcome{id, Outcome::Kind::dead, {}, std::move(reason)};
+    co_return co_await settle(std::move(outcome));
+}
+
+void AsyncStore::take(Batch& batch) {
+    take_front(records_, batch.records, limits_.max_records);
+    take_front(outcomes_, batch.outcomes, limits_.max_outcomes);
+    // Claims in arrival order while their limits fit (the first always does: it was cut).
+    std::size_t claims = 0;
+    std::size_t leased = 0;
+    while (claims < claims_.size() &&
+           (claims == 0 || leased + claims_[claims].item.limit <= limits_.max_claimed)) {
+        leased += claims_[claims].item.limit;
+        ++claims;
+    }
+    take_front(claims_, batch.claims, claims);
+}
+
 void AsyncStore::flush() {
-    std::vector<Waiter> batch;
+    Batch batch;
     {
         std::lock_guard lock{mutex_};
-        if (queue_.size() <= max_batch_) {
-            batch.swap(queue_);
-        } else {
-            auto const split = queue_.begin() + static_cast<std::ptrdiff_t>(max_batch_);
-            batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(split));
-            queue_.erase(queue_.begin(), split);
-        }
+        take(batch);
     }
     std::vector<bot::Delivery> deliveries;
-    deliveries.reserve(batch.size());
-    for (auto& w : batch) deliveries.push_back(std::move(w.delivery));
-    auto const written = backend_->record(deliveries);
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        error_code const ec = written ? error_code{} : written.error();
-        bool const fresh = written && (*written)[i];
-        auto& w = batch[i];
-        asio::post(w.executor, [h = std::move(w.handler), ec, fresh]() mutable {
-            std::move(h)(ec, fresh);
-        });
+    deliveries.reserve(batch.records.size());
+    for (auto& w : batch.records) deliveries.push_back(std::move(w.item));
+    std::vector<Outcome> outcomes;
+    outcomes.reserve(batch.outcomes.size());
+    for (auto& w : batch.outcomes) outcomes.push_back(std::move(w.item));
+    std::vector<ClaimRequest> claims;
+    claims.reserve(batch.claims.size());
+    for (auto const& w : batch.claims) claims.push_back(w.item);
+
+    WriteBatch const write{deliveries, outcomes, claims, clock_.now()};
+    auto written = backend_->write(write);
+    error_code const ec = written ? error_code{} : written.error();
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+        answer(batch.records[i], ec, written && written->fresh[i]);
     }
-    // One batch per turn, so claims and completions queued meanwhile get the thread too.
+    for (auto& w : batch.outcomes) answer(w, ec);
+    for (std::size_t i = 0; i < batch.claims.size(); ++i) {
+        auto jobs = written ? std::move(written->claimed[i]) : std::vector<bot::Job>{};
+        answer(batch.claims[i], ec, std::move(jobs));
+    }
+    // One batch per turn, so stats() and ping() queued meanwhile get the thread too.
     std::lock_guard lock{mutex_};
     ++commits_;
-    if (queue_.empty()) {
+    if (records_.empty() && outcomes_.empty() && claims_.empty()) {
         flushing_ = false;
     } else {
         asio::post(pool_, [this] { flush(); });
     }
-}
-
-asio::awaitable<Result<std::vector<bot::Job>>> AsyncStore::claim(std::size_t limit, bot::Instant now,
-                                                                 std::chrono::seconds lease) {
-    auto call = [this, limit, now, lease] { return backend_->claim(limit, now, lease); };
-    co_return co_await run_blocking(pool_.get_executor(), std::move(call));
-}
-
-asio::awaitable<Result<void>> AsyncStore::complete(bot::JobId id) {
-    auto call = [this, id] { return backend_->complete(id, clock_.now()); };
-    co_return co_await run_blocking(pool_.get_executor(), std::move(call));
-}
-
-asio::awaitable<Result<void>> AsyncStore::retry(bot::JobId id, bot::Instant due, std::string reason) {
-    auto call = [this, id, due, reason = std::move(reason)] {
-        return backend_->retry(id, due, reason, clock_.now());
-    };
-    co_return co_await run_blocking(pool_.get_executor(), std::move(call));
-}
-
-asio::awaitable<Result<void>> AsyncStore::bury(bot::JobId id, std::string reason) {
-    auto call = [this, id, reason = std::move(reason)] { return backend_->bury(id, reason, clock_.now()); };
-    co_return co_await run_blocking(pool_.get_executor(), std::move(call));
 }
 
 asio::awaitable<Result<bot::StoreStats>> AsyncStore::stats() {

@@ -16,13 +16,22 @@ namespace tb::store {
 
 namespace asio = boost::asio;
 
-// bot::Store over a BlockingStore: calls run on the store's own threads, and deliveries that
-// arrive while a commit is in progress are written together in the next one (group commit),
-// so one fsync acknowledges many requests.
+struct AsyncStoreLimits {
+    std::size_t max_records = 2048;   // deliveries per transaction
+    std::size_t max_outcomes = 4096;  // job outcomes per transaction
+    // Jobs leased per transaction, summed over the claims in it (a larger claim is cut to
+    // this), so claiming never makes an intake commit wait for a long write.
+    std::size_t max_claimed = 256;
+};
+
+// bot::Store over a BlockingStore. Every write (deliveries, job outcomes, claims) that
+// arrives while a transaction is being written joins the next one (group commit), so one
+// fsync acknowledges many requests and settles many jobs; each caller resumes only once the
+// transaction holding its write is durable. stats() and ping() run on the same thread.
 class AsyncStore final : public bot::Store {
 public:
     AsyncStore(std::unique_ptr<BlockingStore> backend, bot::Clock const& clock,
-               std::size_t threads = 1, std::size_t max_batch = 2048);
+               AsyncStoreLimits limits = {});
     ~AsyncStore() override;
 
     // bot::Store
@@ -36,24 +45,36 @@ public:
     asio::awaitable<Result<bot::StoreStats>> stats() override;
     asio::awaitable<Result<void>> ping() override;
 
-    // Blocks until every queued write has been committed, then stops the store threads.
+    // Blocks until every queued write has been committed, then stops the store thread.
     void shutdown();
-    std::size_t commits() const;  // transactions written for deliveries, for tests and benches
+    std::size_t commits() const;  // write transactions so far, for tests and benches
 
 private:
+    template <class Item, class... Values>
     struct Waiter {
-        bot::Delivery delivery;
+        Item item;
         asio::any_io_executor executor;  // where the caller resumes
-        asio::any_completion_handler<void(error_code, bool)> handler;
+        asio::any_completion_handler<void(error_code, Values...)> handler;
     };
+    using RecordWaiter = Waiter<bot::Delivery, bool>;
+    using OutcomeWaiter = Waiter<Outcome>;
+    using ClaimWaiter = Waiter<ClaimRequest, std::vector<bot::Job>>;
+    struct Batch;
+
+    template <class Item, class... Values>
+    auto submit(std::vector<Waiter<Item, Values...>>& queue, Item item);
+    asio::awaitable<Result<void>> settle(Outcome outcome);
+    void take(Batch& batch);  // under mutex_
     void flush();
 
     std::unique_ptr<BlockingStore> backend_;
     bot::Clock const& clock_;
-    std::size_t max_batch_;
-    asio::thread_pool pool_;
+    AsyncStoreLimits limits_;
+    asio::thread_pool pool_{1};  // one writer: SQLite has one, and batching needs one
     mutable std::mutex mutex_;
-    std::vector<Waiter> queue_;
+    std::vector<RecordWaiter> records_;
+    std::vector<OutcomeWaiter> outcomes_;
+    std::vector<ClaimWaiter> claims_;
     bool flushing_ = false;
     std::size_t commits_ = 0;
 };

@@ -1,5 +1,6 @@
 #include "bot/jobs/runner.hpp"
 
+#include <algorithm>
 #include <exception>
 
 #include <boost/asio/co_spawn.hpp>
@@ -19,6 +20,12 @@ std::chrono::milliseconds since(Clock const& clock, Instant start) {
 }
 
 }  // namespace
+
+bool JobRunner::given_up(JobOutcome const& outcome, int attempts) const {
+    // Rate limits say "later", not "broken": they get ten times the attempts.
+    if (outcome.throttled) return attempts >= settings_.backoff.max_attempts * 10;
+    return exhausted(settings_.backoff, attempts);
+}
 
 JobRunner::JobRunner(asio::any_io_executor executor, Store& store, Clock const& clock,
                      JobHandler handler, JobObserver& observer, RunnerSettings settings)
@@ -102,14 +109,20 @@ asio::awaitable<void> JobRunner::settle(Job const& job, JobOutcome const& outcom
     Fate fate = Fate::done;
     if (outcome.kind == JobOutcome::Kind::done) {
         written = co_await store_.complete(job.id);
-    } else if (outcome.kind == JobOutcome::Kind::fail || exhausted(settings_.backoff, attempts)) {
+    } else if (outcome.kind == JobOutcome::Kind::fail || given_up(outcome, attempts)) {
         fate = Fate::dead;
         written = co_await store_.bury(job.id, outcome.reason);
     } else {
         fate = Fate::retrying;
         std::uniform_real_distribution<double> unit{0.0, 1.0};
-        auto delay = outcome.retry_after.value_or(
-            backoff_delay(settings_.backoff, attempts, unit(random_)));
+        auto delay = backoff_delay(settings_.backoff, attempts, unit(random_));
+        if (outcome.retry_after) {
+            // Never before Retry-After; spread a little after it, so that jobs throttled together
+            // do not all come back in the same instant.
+            auto const spread = std::min(*outcome.retry_after / 2, std::chrono::milliseconds{2'000});
+            delay = *outcome.retry_after + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               spread * unit(random_));
+        }
         written = co_await store_.retry(job.id, clock_.now() + delay, outcome.reason);
     }
     // If the outcome could not be written the lease runs out and the job is tried again.

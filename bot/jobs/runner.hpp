@@ -25,13 +25,18 @@ struct JobOutcome {
     std::string reason;
     // Set when the other side said when to come back (429 Retry-After); overrides backoff.
     std::optional<std::chrono::milliseconds> retry_after;
+    // A rate limit, not a failure: it does not use up the job's attempts as quickly.
+    bool throttled = false;
 
     static JobOutcome done() { return {}; }
     static JobOutcome retry(std::string why,
                             std::optional<std::chrono::milliseconds> after = std::nullopt) {
-        return {Kind::retry, std::move(why), after};
+        return {Kind::retry, std::move(why), after, false};
     }
-    static JobOutcome fail(std::string why) { return {Kind::fail, std::move(why), std::nullopt}; }
+    static JobOutcome fail(std::string why) { return {Kind::fail, std::move(why), std::nullopt, false}; }
+    static JobOutcome wait(std::string why, std::chrono::milliseconds after) {
+        return {Kind::retry, std::move(why), after, true};
+    }
 };
 
 using JobHandler = std::function<asio::awaitable<JobOutcome>(Job)>;
@@ -73,6 +78,7 @@ public:
 
 private:
     asio::awaitable<void> attempt(Job job);
+    bool given_up(JobOutcome const& outcome, int attempts) const;
     asio::awaitable<void> settle(Job const& job, JobOutcome const& outcome,
                                  std::chrono::milliseconds took);
 

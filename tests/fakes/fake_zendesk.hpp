@@ -42,6 +42,7 @@ struct ZendeskTicket {
     std::string created_at;
     std::string updated_at;
     std::vector<ZendeskComment> comments;
+    std::optional<std::int64_t> followup_source_id;  // the closed ticket this one follows up
 };
 
 struct ZendeskUser {

@@ -151,5 +151,7 @@ TEST_CASE("intake: accepted deliveries are worked off by the job runner") {
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
     }
     CHECK(count_rows(service.db_path(), "SELECT count(*) FROM jobs WHERE state = 'done'") == 5);
-    CHECK(service.metrics().find(R"(tb_jobs_total{source="slack_event",fate="done"} 5)") != std::string::npos);
+    auto const metrics = service.metrics();
+    CHECK(metrics.find(R"(tb_jobs_total{source="slack_event",fate="done"} 5)") != std::string::npos);
+    CHECK(metrics.find(R"(tb_flow_ignored_total{reason="other emoji"} 5)") != std::string::npos);
 }

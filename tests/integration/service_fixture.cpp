@@ -10,7 +10,7 @@ std::string reaction_event(std::string const& event_id, std::string const& ts) {
     nlohmann::json body{
         {"token", "x"}, {"team_id", "T0001"}, {"api_app_id", "A0001"}, {"type", "event_callback"},
         {"event_id", event_id}, {"event_time", unix_now()},
-        {"event", {{"type", "reaction_added"}, {"user", "U0AGENT1"}, {"reaction", "ticket"},
+        {"event", {{"type", "reaction_added"}, {"user", "U0AGENT1"}, {"reaction", "eyes"},
                    {"item_user", "U0PARTNER"},
                    {"item", {{"type", "message"}, {"channel", "C0PARTNER"}, {"ts", ts}}},
                    {"event_ts", ts}}}};

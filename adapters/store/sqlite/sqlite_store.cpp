@@ -2,16 +2,15 @@
 
 #include <sqlite3.h>
 
-#include <atomic>
-#include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "adapters/store/sqlite/statement.hpp"
+#include "adapters/store/sqlite/wal_checkpointer.hpp"
 
 namespace tb::store {
 namespace {
@@ -52,25 +51,106 @@ error_code unavailable() { return bot::errc::store_unavailable; }
 
 class SqliteStore final : public BlockingStore {
 public:
-    explicit SqliteStore(std::filesystem::path const& path) : path_{path} {
+    SqliteStore(std::filesystem::path const& path, SqliteOptions const& options) {
         db_ = open(path);
+        try {
+            prepare(options);
+            checkpointer_.emplace(path, db_, options.wal);
+        } catch (...) {
+            statements_clear();
+            sqlite3_close_v2(db_);
+            throw;
+        }
+    }
+
+    ~SqliteStore() override {
+        checkpointer_.reset();  // folds the WAL in while this connection is still open
+        std::lock_guard lock{mutex_};
+        statements_clear();
+        sqlite3_close_v2(db_);
+    }
+
+    SqliteStore(SqliteStore const&) = delete;
+    SqliteStore& operator=(SqliteStore const&) = delete;
+
+    Result<WriteResult> write(WriteBatch const& batch) override {
+        std::lock_guard lock{mutex_};
+        checkpointer_->before_write();
+        WriteResult result;
+        result.fresh.reserve(batch.deliveries.size());
+        result.claimed.reserve(batch.claims.size());
+        Transaction tx{db_};
+        if (!tx.began()) return failed("begin");
+        for (auto const& d : batch.deliveries) {
+            auto fresh = insert(d);
+            if (!fresh) return fresh.error();
+            result.fresh.push_back(*fresh);
+        }
+        auto const now_ms = bot::to_unix_ms(batch.now);
+        for (auto const& o : batch.outcomes) {
+            if (auto const settled = settle(o, now_ms); !settled) return settled.error();
+        }
+        for (auto const& c : batch.claims) {
+            auto jobs = lease(c);
+            if (!jobs) return jobs.error();
+            result.claimed.push_back(std::move(*jobs));
+        }
+        if (!tx.commit()) return failed("commit");
+        return result;
+    }
+
+    Result<bot::StoreStats> stats() override {
+        std::lock_guard lock{mutex_};
+        count_.reset();
+        if (count_.step() != SQLITE_ROW) return failed("stats");
+        bot::StoreStats s;
+        s.deliveries = count_.column_int64(0);
+        s.jobs_pending = count_.column_int64(1);
+        s.jobs_running = count_.column_int64(2);
+        s.jobs_dead = count_.column_int64(3);
+        count_.reset();
+        return s;
+    }
+
+    Result<void> ping() override {
+        std::lock_guard lock{mutex_};
+        if (sqlite3_exec(db_, "SELECT 1 FROM jobs LIMIT 1", nullptr, nullptr, nullptr) != SQLITE_OK) {
+            return failed("ping");
+        }
+        return {};
+    }
+
+private:
+    void prepare(SqliteOptions const& options) {
         exec(db_, "PRAGMA journal_mode=WAL");
         exec(db_, "PRAGMA synchronous=FULL");
-        // Checkpoints run on their own thread, not in the commit path.
+        // Another connection (the ledger) may hold the write lock for a moment: wait for it.
+        auto const busy = "PRAGMA busy_timeout=" + std::to_string(options.busy_timeout.count());
+        exec(db_, busy.c_str());
+        // Checkpoints are WalCheckpointer's (off the commit path); after the WAL starts over
+        // its file is cut back to about its limit.
         exec(db_, "PRAGMA wal_autocheckpoint=0");
-        exec(db_, "PRAGMA busy_timeout=5000");
+        auto const limit = "PRAGMA journal_size_limit=" +
+                           std::to_string(options.wal.limit_frames * kPageBytes);
+        exec(db_, limit.c_str());
         exec(db_, kSchema);
         // One process owns a SQLite file, so a job still leased now was cut off by a crash.
         exec(db_, "UPDATE jobs SET state = 'pending', lease_until = NULL WHERE state = 'running'");
         insert_delivery_ = Statement{db_, "INSERT OR IGNORE INTO deliveries (source, delivery_id, received_at) VALUES (?, ?, ?)"};
         insert_job_ = Statement{db_, "INSERT INTO jobs (source, delivery_id, payload, state, due_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)"};
+        // Each arm walks its own partial index in order and stops after ?3 rows, so a claim
+        // reads at most 2 × limit entries however long the backlog is; only those are sorted.
         claim_ = Statement{db_, R"sql(
             UPDATE jobs SET state = 'running', lease_until = ?1, attempts = attempts + 1, updated_at = ?2
             WHERE id IN (
                 SELECT id FROM (
-                    SELECT id, due_at AS at FROM jobs WHERE state = 'pending' AND due_at <= ?2
+                    SELECT id, at FROM (SELECT id, due_at AS at FROM jobs
+                                        WHERE state = 'pending' AND due_at <= ?2
+                                        ORDER BY due_at LIMIT ?3)
                     UNION ALL
-                    SELECT id, lease_until AS at FROM jobs WHERE state = 'running' AND lease_until <= ?2)
+                    SELECT id, at FROM (SELECT id, lease_until AS at FROM jobs
+                                        WHERE state = 'running' AND lease_until <= ?2
+                                        ORDER BY lease_until LIMIT ?3))
                 ORDER BY at LIMIT ?3)
             RETURNING id, source, delivery_id, payload, attempts, created_at)sql"};
         complete_ = Statement{db_, "UPDATE jobs SET state = 'done', lease_until = NULL, payload = x'', updated_at = ? WHERE id = ?"};
@@ -81,17 +161,9 @@ public:
             (SELECT count(*) FROM jobs WHERE state = 'pending'),
             (SELECT count(*) FROM jobs WHERE state = 'running'),
             (SELECT count(*) FROM jobs WHERE state = 'dead'))sql"};
-        checkpointer_ = std::thread{[this] { checkpoint_loop(); }};
     }
 
-    ~SqliteStore() override {
-        {
-            std::lock_guard lock{checkpoint_mutex_};
-            stopping_ = true;
-        }
-        checkpoint_cv_.notify_all();
-        checkpointer_.join();
-        std::lock_guard lock{mutex_};
+    void statements_clear() {
         insert_delivery_ = {};
         insert_job_ = {};
         claim_ = {};
@@ -99,51 +171,66 @@ public:
         retry_ = {};
         bury_ = {};
         count_ = {};
-        sqlite3_close_v2(db_);
     }
 
-    Result<std::vector<bool>> record(std::span<bot::Delivery const> deliveries) override {
-        std::lock_guard lock{mutex_};
-        std::vector<bool> fresh;
-        fresh.reserve(deliveries.size());
-        Transaction tx{db_};
-        if (!tx.began()) return unavailable();
-        for (auto const& d : deliveries) {
-            auto const source = bot::to_string(d.source);
-            auto const at = bot::to_unix_ms(d.received_at);
-            insert_delivery_.reset();
-            insert_delivery_.bind(1, source);
-            insert_delivery_.bind(2, d.delivery_id);
-            insert_delivery_.bind(3, at);
-            if (!insert_delivery_.done()) return failed("record delivery");
-            bool const is_new = sqlite3_changes(db_) == 1;
-            if (is_new) {
-                insert_job_.reset();
-                insert_job_.bind(1, source);
-                insert_job_.bind(2, d.delivery_id);
-                insert_job_.bind_blob(3, d.payload);
-                insert_job_.bind(4, at);
-                insert_job_.bind(5, at);
-                insert_job_.bind(6, at);
-                if (!insert_job_.done()) return failed("queue job");
-            }
-            fresh.push_back(is_new);
+    Result<bool> insert(bot::Delivery const& d) {
+        auto const source = bot::to_string(d.source);
+        auto const at = bot::to_unix_ms(d.received_at);
+        insert_delivery_.reset();
+        insert_delivery_.bind_static(1, source);
+        insert_delivery_.bind_static(2, d.delivery_id);
+        insert_delivery_.bind(3, at);
+        if (!insert_delivery_.done()) return Result<bool>{boost::system::in_place_error, failed("record delivery")};
+        if (sqlite3_changes(db_) != 1) return false;
+        insert_job_.reset();
+        insert_job_.bind_static(1, source);
+        insert_job_.bind_static(2, d.delivery_id);
+        insert_job_.bind_blob_static(3, d.payload);
+        insert_job_.bind(4, at);
+        insert_job_.bind(5, at);
+        insert_job_.bind(6, at);
+        if (!insert_job_.done()) return Result<bool>{boost::system::in_place_error, failed("queue job")};
+        return true;
+    }
+
+    Result<void> settle(Outcome const& o, std::int64_t now_ms) {
+        Statement* statement = nullptr;
+        switch (o.kind) {
+            case Outcome::Kind::done:
+                statement = &complete_;
+                complete_.reset();
+                complete_.bind(1, now_ms);
+                complete_.bind(2, o.id);
+                break;
+            case Outcome::Kind::retry:
+                statement = &retry_;
+                retry_.reset();
+                retry_.bind(1, bot::to_unix_ms(o.due));
+                retry_.bind_static(2, o.reason);
+                retry_.bind(3, now_ms);
+                retry_.bind(4, o.id);
+                break;
+            case Outcome::Kind::dead:
+                statement = &bury_;
+                bury_.reset();
+                bury_.bind_static(1, o.reason);
+                bury_.bind(2, now_ms);
+                bury_.bind(3, o.id);
+                break;
         }
-        if (!tx.commit()) return failed("commit");
-        pending_pages_.fetch_add(deliveries.size());
-        if (pending_pages_.load() > 2000) checkpoint_cv_.notify_one();
-        return fresh;
+        if (!statement->done()) return failed("write job outcome");
+        return {};
     }
 
-    Result<std::vector<bot::Job>> claim(std::size_t limit, bot::Instant now,
-                                        std::chrono::seconds lease) override {
-        std::lock_guard lock{mutex_};
-        auto const now_ms = bot::to_unix_ms(now);
-        claim_.reset();
-        claim_.bind(1, now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(lease).count());
-        claim_.bind(2, now_ms);
-        claim_.bind(3, static_cast<std::int64_t>(limit));
+    Result<std::vector<bot::Job>> lease(ClaimRequest const& c) {
         std::vector<bot::Job> jobs;
+        if (c.limit == 0) return jobs;
+        auto const now_ms = bot::to_unix_ms(c.now);
+        claim_.reset();
+        claim_.bind(1, now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(c.lease).count());
+        claim_.bind(2, now_ms);
+        claim_.bind(3, static_cast<std::int64_t>(c.limit));
+        jobs.reserve(c.limit);
         for (;;) {
             auto const rc = claim_.step();
             if (rc == SQLITE_DONE) break;
@@ -160,95 +247,24 @@ public:
         return jobs;
     }
 
-    Result<void> complete(bot::JobId id, bot::Instant now) override {
-        std::lock_guard lock{mutex_};
-        complete_.reset();
-        complete_.bind(1, bot::to_unix_ms(now));
-        complete_.bind(2, id);
-        if (!complete_.done()) return failed("complete");
-        return {};
-    }
-
-    Result<void> retry(bot::JobId id, bot::Instant due, std::string const& reason,
-                       bot::Instant now) override {
-        std::lock_guard lock{mutex_};
-        retry_.reset();
-        retry_.bind(1, bot::to_unix_ms(due));
-        retry_.bind(2, reason);
-        retry_.bind(3, bot::to_unix_ms(now));
-        retry_.bind(4, id);
-        if (!retry_.done()) return failed("retry");
-        return {};
-    }
-
-    Result<void> bury(bot::JobId id, std::string const& reason, bot::Instant now) override {
-        std::lock_guard lock{mutex_};
-        bury_.reset();
-        bury_.bind(1, reason);
-        bury_.bind(2, bot::to_unix_ms(now));
-        bury_.bind(3, id);
-        if (!bury_.done()) return failed("bury");
-        return {};
-    }
-
-    Result<bot::StoreStats> stats() override {
-        std::lock_guard lock{mutex_};
-        count_.reset();
-        if (count_.step() != SQLITE_ROW) return failed("stats");
-        bot::StoreStats s;
-        s.deliveries = count_.column_int64(0);
-        s.jobs_pending = count_.column_int64(1);
-        s.jobs_running = count_.column_int64(2);
-        s.jobs_dead = count_.column_int64(3);
-        return s;
-    }
-
-    Result<void> ping() override {
-        std::lock_guard lock{mutex_};
-        if (sqlite3_exec(db_, "SELECT 1 FROM jobs LIMIT 1", nullptr, nullptr, nullptr) != SQLITE_OK) {
-            return failed("ping");
-        }
-        return {};
-    }
-
-private:
     error_code failed(char const* what) {
         spdlog::error("store: sqlite {} failed: {}", what, sqlite3_errmsg(db_));
         return unavailable();
     }
 
-    void checkpoint_loop() {
-        sqlite3* db = open(path_);
-        exec(db, "PRAGMA busy_timeout=5000");
-        std::unique_lock lock{checkpoint_mutex_};
-        while (!stopping_) {
-            checkpoint_cv_.wait_for(lock, std::chrono::milliseconds{500});
-            if (pending_pages_.exchange(0) == 0) continue;
-            lock.unlock();
-            int log = 0, done = 0;
-            sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-            lock.lock();
-        }
-        lock.unlock();
-        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-        sqlite3_close_v2(db);
-    }
+    static constexpr std::size_t kPageBytes = 4096;
 
-    std::filesystem::path path_;
     sqlite3* db_ = nullptr;
     std::mutex mutex_;
     Statement insert_delivery_, insert_job_, claim_, complete_, retry_, bury_, count_;
-    std::atomic<std::size_t> pending_pages_{0};
-    std::mutex checkpoint_mutex_;
-    std::condition_variable checkpoint_cv_;
-    bool stopping_ = false;
-    std::thread checkpointer_;
+    std::optional<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace
 
-std::unique_ptr<BlockingStore> make_sqlite_store(std::filesystem::path const& path) {
-    return std::make_unique<SqliteStore>(path);
+std::unique_ptr<BlockingStore> make_sqlite_store(std::filesystem::path const& path,
+                                                 SqliteOptions const& options) {
+    return std::make_unique<SqliteStore>(path, options);
 }
 
 }  // namespace tb::store

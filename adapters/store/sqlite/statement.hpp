@@ -66,6 +66,13 @@ public:
     void bind_blob(int i, std::string_view v) {
         sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     }
+    // Without a copy: `v` must stay valid and unchanged until the next reset().
+    void bind_static(int i, std::string_view v) {
+        sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    }
+    void bind_blob_static(int i, std::string_view v) {
+        sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    }
     int step() { return sqlite3_step(stmt_); }
     bool done() { return step() == SQLITE_DONE; }
     std::int64_t column_int64(int i) { return sqlite3_column_int64(stmt_, i); }
@@ -85,7 +92,12 @@ public:
         began_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
     }
     ~Transaction() {
-        if (began_ && !committed_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        if (!began_ || committed_) return;
+        // A statement that failed half-way may still be running: stop it before rolling back.
+        for (auto* s = sqlite3_next_stmt(db_, nullptr); s != nullptr; s = sqlite3_next_stmt(db_, s)) {
+            if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
+        }
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     }
     Transaction(Transaction const&) = delete;
     Transaction& operator=(Transaction const&) = delete;

@@ -102,11 +102,24 @@ TEST_CASE("runner: a retry_after from the other side overrides the backoff") {
     };
     h.add("Ev1");
     h.io.run_for(5ms);
-    CHECK(h.store.row(1).due == h.clock.now() + 30s);
+    // Never before Retry-After; spread by up to 2 s after it.
+    CHECK(h.store.row(1).due >= h.clock.now() + 30s);
+    CHECK(h.store.row(1).due <= h.clock.now() + 32s);
     h.run_for(20s);
     CHECK(h.calls[1] == 1);
     h.run_for(15s);
     CHECK(h.calls[1] == 2);
+}
+
+TEST_CASE("runner: rate limits do not use up a job's attempts like failures do") {
+    Harness h{{.base = 1s, .cap = 2s, .max_attempts = 3}};
+    h.behaviour = [](Job const&, int call) {
+        return call <= 8 ? JobOutcome::wait("ratelimited", 1s) : JobOutcome::done();
+    };
+    h.add("Ev1");
+    h.run_for(40s, 500ms);
+    CHECK(h.calls[1] == 9);
+    CHECK(h.store.row(1).state == "done");
 }
 
 TEST_CASE("runner: a job that keeps failing ends dead with its reason, never dropped") {

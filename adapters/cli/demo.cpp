@@ -1,0 +1,173 @@
+#include "adapters/cli/demo.hpp"
+
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "adapters/cli/demo_calls.hpp"
+#include "adapters/cli/demo_narration.hpp"
+#include "adapters/cli/demo_world.hpp"
+#include "adapters/cli/service_thread.hpp"
+
+namespace tb::cli {
+namespace {
+
+using namespace demo;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds kStartTimeout{15};
+
+// Holds the SQLite file when no --db is given; removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        auto pattern =
+            (std::filesystem::temp_directory_path() / "ticketbridge-demo-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            throw std::runtime_error("cannot create a temporary directory like " + pattern);
+        }
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    TempDir(TempDir const&) = delete;
+    TempDir& operator=(TempDir const&) = delete;
+
+    std::filesystem::path const& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+Millis since(SteadyClock::time_point start) {
+    return std::chrono::duration_cast<Millis>(SteadyClock::now() - start);
+}
+
+class Demo {
+public:
+    Demo(DemoOptions const& options, DemoWorld& world, ServiceThread& service)
+        : options_{options}, world_{world}, service_{service} {}
+
+    // How long after `start` `done` became true; nullopt when the step timed out or the service
+    // ended.
+    std::optional<Millis> wait_for(std::function<bool()> const& done,
+                                   SteadyClock::time_point start) const {
+        auto const deadline = SteadyClock::now() + options_.step_timeout;
+        while (!service_.finished() && SteadyClock::now() < deadline) {
+            if (done()) return since(start);
+            std::this_thread::sleep_for(std::chrono::milliseconds{20});
+        }
+        return std::nullopt;
+    }
+
+    int fail(std::string const& what) const {
+        std::cerr << "\ndemo: " << what << '\n';
+        if (service_.finished() && !service_.failure().empty()) {
+            std::cerr << "demo: the service stopped: " << service_.failure() << '\n';
+        }
+        auto violations = world_.slack().violations();
+        auto const more = world_.zendesk().violations();
+        violations.insert(violations.end(), more.begin(), more.end());
+        for (auto const& v : violations)
+            std::cerr << "demo: a call broke the published API: " << v << '\n';
+        std::cerr << "demo: run `ticketbridge --log-level info demo` to see what the service did\n";
+        service_.stop();
+        return 1;
+    }
+
+    std::string timed_out(std::string const& step) const {
+        return step + " did not happen within " + std::to_string(options_.step_timeout.count()) +
+               " s";
+    }
+
+private:
+    DemoOptions const& options_;
+    DemoWorld& world_;
+    ServiceThread& service_;
+};
+
+}  // namespace
+
+int run_demo(DemoOptions options) {
+    auto const started = SteadyClock::now();
+    std::cout << std::unitbuf;
+    if (auto const problem = specs_problem(); !problem.empty()) {
+        std::cerr << "demo: cannot run the fake Slack and Zendesk: " << problem << '\n';
+        return 2;
+    }
+    std::unique_ptr<DemoWorld> world;
+    try {
+        world = std::make_unique<DemoWorld>();
+    } catch (std::exception const& e) {
+        std::cerr << "demo: cannot start the fake Slack and Zendesk: " << e.what() << '\n';
+        return 2;
+    }
+    std::optional<TempDir> temp;
+    if (!options.db) temp.emplace();
+    auto const database_url =
+        "sqlite:" + (options.db ? *options.db : temp->path() / "ticketbridge.db").string();
+    auto const port = free_loopback_port();
+    auto const service_url = "http://127.0.0.1:" + std::to_string(port);
+    auto const settings = world->settings(port);
+    Narrator narrator{std::cout, *world, settings};
+
+    ServiceThread service{{settings, world->secrets(database_url), 1}};
+    Demo demo{options, *world, service};
+    if (!service.wait_until_serving(port, kStartTimeout)) {
+        return demo.fail("the service did not answer on " + service_url + " within " +
+                         std::to_string(kStartTimeout.count()) + " s");
+    }
+    narrator.introduce(service_url, database_url);
+    narrator.partner_asks();
+
+    auto const reacted_at = SteadyClock::now();
+    auto const reaction =
+        post_as_slack(port, "/slack/events", kSigningSecret, world->reaction_event());
+    if (reaction.status != 200) {
+        return demo.fail("the service answered the reaction event with " +
+                         std::to_string(reaction.status));
+    }
+    narrator.agent_reacts(reaction);
+    auto const opened =
+        demo.wait_for([&] { return !world->zendesk().tickets().empty(); }, reacted_at);
+    if (!opened) return demo.fail(demo.timed_out("a ticket in the fake Zendesk"));
+    narrator.ticket_opened(*opened);
+    auto const created_emoji = settings.slack.created_emoji;
+    auto const carded = demo.wait_for(
+        [&] { return world->card() && world->marked_created(created_emoji); }, reacted_at);
+    if (!carded)
+        return demo.fail(demo.timed_out("the ticket card and :" + created_emoji + ": in Slack"));
+    narrator.card_posted(*carded);
+
+    auto const replied_at = SteadyClock::now();
+    auto const reply =
+        post_as_slack(port, "/slack/events", kSigningSecret, world->partner_replies());
+    if (reply.status != 200) {
+        return demo.fail("the service answered the reply event with " +
+                         std::to_string(reply.status));
+    }
+    narrator.partner_replies(reply);
+    auto const copied = demo.wait_for(
+        [&] {
+            auto const tickets = world->zendesk().tickets();
+            return !tickets.empty() && tickets.front().comments.size() >= 2;
+        },
+        replied_at);
+    if (!copied) return demo.fail(demo.timed_out("the reply as a comment on the ticket"));
+    narrator.reply_copied(*copied);
+    narrator.api_calls();
+    narrator.finished(since(started));
+
+    if (options.keep_running) {
+        narrator.keeps_running(service_url);
+        return service.wait();
+    }
+    return service.stop();
+}
+
+}  // namespace tb::cli

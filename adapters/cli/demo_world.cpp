@@ -1,0 +1,183 @@
+#include "adapters/cli/demo_world.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/config/settings_loader.hpp"
+#include "tests/fakes/spec_checker.hpp"
+
+namespace tb::cli::demo {
+namespace {
+
+using nlohmann::json;
+
+constexpr char const* kPartnerMessage =
+    "SAML sign-in failing with invalid_client\n"
+    "Hi team, since 09:00 our users get 'invalid_client' when signing in with SAML. Can you check? "
+    "<https://status.example.com|status page>";
+constexpr char const* kPartnerReply =
+    "Thanks! It started right after we rotated our SAML signing certificate this morning, if that "
+    "helps.";
+
+// What a team would write for this channel; only the port is filled in at run time.
+constexpr char const* kConfig = R"(listen: { address: 127.0.0.1, port: 3000 }
+server: { shutdown_grace: 5s }
+slack:
+  ticket_emoji: ticket
+  created_emoji: white_check_mark
+  authorized: { users: [U0AGENT1] }
+  channels:
+    - id: C0DEMO
+      name: login-partner-support
+      group: Partnerships Engineering
+      priority: normal
+      thread_replies: public
+zendesk:
+  default_group: "2nd Line--GOV.UK Alerts and Issues"
+  tags: [slack]
+triage:
+  - { keywords: [security, vulnerability], group: "3rd Line--Cyber Security", priority: high, tags: [security] }
+  - { keywords: [saml, sso, oidc], priority: high, tags: [login] }
+)";
+
+std::int64_t now_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string slack_ts(std::int64_t us) {
+    char micros[8];
+    std::snprintf(micros, sizeof micros, "%06lld", static_cast<long long>(us % 1'000'000));
+    return std::to_string(us / 1'000'000) + "." + micros;
+}
+
+std::int64_t ts_us(std::string const& ts) {
+    auto const dot = ts.find('.');
+    return std::stoll(ts.substr(0, dot)) * 1'000'000 + std::stoll(ts.substr(dot + 1));
+}
+
+std::string event_callback(std::string const& event_id, json event) {
+    json body{{"token", "demo-verification-token"},
+              {"team_id", fakes::FakeSlack::kTeamId},
+              {"api_app_id", "A0DEMO"},
+              {"type", "event_callback"},
+              {"event_id", event_id},
+              {"event_time", now_us() / 1'000'000},
+              {"event", std::move(event)}};
+    return body.dump();
+}
+
+}  // namespace
+
+std::string specs_problem() {
+    std::filesystem::path const dir{TB_SPECS_DIR};
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+        return "the API descriptions the fake Slack and Zendesk check requests against are not "
+               "at " +
+               dir.string() +
+               " (the ../shared/specs folder next to the source tree this binary was built from)";
+    }
+    try {
+        fakes::SpecChecker::slack();
+        fakes::SpecChecker::zendesk();
+    } catch (std::exception const& e) {
+        return "the API descriptions in " + dir.string() + " do not load: " + e.what();
+    }
+    return {};
+}
+
+DemoWorld::DemoWorld()
+    : run_id_{std::to_string(now_us())}, root_ts_{slack_ts(now_us() - 180'000'000)} {
+    slack_.start();
+    slack_.set_bot("U0BOT", "B0BOT");
+    slack_.expect_token(kBotToken);
+    slack_.add_user("U0BOT", "ticketbridge", "ticketbridge", "", true);
+    slack_.add_user(kPartner, "pat", "Pat Partner", "pat@partner.example");
+    slack_.add_user(kAgent, "alex", "Alex Agent", "alex@gov.example");
+    slack_.add_channel(kChannel, kChannelName);
+    slack_.add_message(kChannel, root_ts_, kPartner, kPartnerMessage);
+
+    zendesk_.expect_basic(kZendeskEmail, kZendeskToken);
+    zendesk_.add_user("Alex Agent", "alex@gov.example", "agent");
+    for (auto const* name : {"Partnerships Engineering", "2nd Line--GOV.UK Alerts and Issues",
+                             "3rd Line--Cyber Security"}) {
+        groups_[zendesk_.add_group(name)] = name;
+    }
+}
+
+std::string DemoWorld::group_name(std::int64_t id) const {
+    auto const it = groups_.find(id);
+    return it == groups_.end() ? "group " + std::to_string(id) : it->second;
+}
+
+std::optional<fakes::SlackMessage> DemoWorld::card() const {
+    for (auto const& message : slack_.thread(kChannel, root_ts_)) {
+        if (message.bot_id.empty() || !message.blocks.is_array()) continue;
+        auto const& blocks = message.blocks;
+        if (std::any_of(blocks.begin(), blocks.end(),
+                        [](json const& b) { return b.value("type", "") == "actions"; })) {
+            return message;
+        }
+    }
+    return std::nullopt;
+}
+
+bool DemoWorld::marked_created(std::string const& emoji) const {
+    auto const reactions = slack_.reactions(kChannel, root_ts_);
+    return std::any_of(reactions.begin(), reactions.end(),
+                       [&](auto const& r) { return r.name == emoji; });
+}
+
+bot::Settings DemoWorld::settings(std::uint16_t port) const {
+    auto loaded = config::load_settings_text(kConfig);
+    if (!loaded.ok()) {
+        throw std::logic_error("demo config: " +
+                               config::format_problem("demo", loaded.problems.front()));
+    }
+    loaded.settings.listen.port = port;
+    return std::move(loaded.settings);
+}
+
+bot::Secrets DemoWorld::secrets(std::string database_url) const {
+    bot::Secrets secrets;
+    secrets.slack_signing_secret = kSigningSecret;
+    secrets.slack_bot_token = kBotToken;
+    secrets.zendesk_email = kZendeskEmail;
+    secrets.zendesk_api_token = kZendeskToken;
+    secrets.zendesk_webhook_secret = "demo-webhook-secret";
+    secrets.zendesk_url = zendesk_.base_url();
+    secrets.slack_api_url = slack_.api_url();
+    secrets.database_url = std::move(database_url);
+    return secrets;
+}
+
+std::string DemoWorld::reaction_event() const {
+    json event{{"type", "reaction_added"},
+               {"user", kAgent},
+               {"reaction", kTicketEmoji},
+               {"item_user", kPartner},
+               {"item", {{"type", "message"}, {"channel", kChannel}, {"ts", root_ts_}}},
+               {"event_ts", slack_ts(now_us())}};
+    return event_callback("EvDEMO" + run_id_ + "R", std::move(event));
+}
+
+std::string DemoWorld::partner_replies() {
+    auto us = now_us();
+    for (auto const& message : slack_.thread(kChannel, root_ts_))
+        us = std::max(us, ts_us(message.ts) + 1);
+    reply_ts_ = slack_ts(us);
+    slack_.add_message(kChannel, reply_ts_, kPartner, kPartnerReply, root_ts_);
+    json event{{"type", "message"},         {"channel", kChannel},  {"user", kPartner},
+               {"text", kPartnerReply},     {"ts", reply_ts_},      {"thread_ts", root_ts_},
+               {"channel_type", "channel"}, {"event_ts", reply_ts_}};
+    return event_callback("EvDEMO" + run_id_ + "T", std::move(event));
+}
+
+}  // namespace tb::cli::demo

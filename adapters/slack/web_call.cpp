@@ -1,0 +1,171 @@
+#include "adapters/slack/web_call.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <optional>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+namespace tb::slack {
+namespace {
+
+using Kind = bot::ApiError::Kind;
+
+// Slack's errors that mean "what you named is not there".
+constexpr std::array<std::string_view, 7> kNotFound{
+    "channel_not_found", "thread_not_found", "message_not_found", "user_not_found",
+    "users_not_found",   "file_not_found",   "not_found",
+};
+// Slack's errors that say "try again later".
+constexpr std::array<std::string_view, 4> kTransient{"internal_error", "fatal_error",
+                                                     "service_unavailable", "request_timeout"};
+
+template <class T>
+bot::ApiResult<T> failure(bot::ApiError error) {
+    return {boost::system::in_place_error, std::move(error)};
+}
+
+std::optional<std::chrono::milliseconds> retry_after(http::Response const& response) {
+    auto const value = response[http::bhttp::field::retry_after];
+    if (value.empty() || value.size() > 9 ||
+        !std::all_of(value.begin(), value.end(),
+                     [](unsigned char c) { return std::isdigit(c) != 0; })) {
+        return std::nullopt;
+    }
+    return std::chrono::seconds{std::stoll(std::string{value})};
+}
+
+bool contains(auto const& list, std::string_view code) {
+    return std::find(list.begin(), list.end(), code) != list.end();
+}
+
+std::string host_of(std::string const& url) {
+    auto const parsed = boost::urls::parse_absolute_uri(url);
+    return parsed ? std::string{parsed->encoded_host()} : std::string{};
+}
+
+std::string encoded(std::string_view text) {
+    return boost::urls::encode(text, boost::urls::unreserved_chars);
+}
+
+}  // namespace
+
+bot::ApiResult<Json> read_answer(http::Response const& response) {
+    auto const status = response.result_int();
+    if (status == 429) {
+        return failure<Json>(
+            bot::api_error(Kind::rate_limited, "ratelimited", retry_after(response)));
+    }
+    if (status >= 500) {
+        return failure<Json>(bot::api_error(Kind::unavailable, "HTTP " + std::to_string(status)));
+    }
+    auto body = Json::parse(response.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("ok")) {
+        if (status != 200) {
+            return failure<Json>(bot::api_error(Kind::rejected, "HTTP " + std::to_string(status)));
+        }
+        return failure<Json>(bot::api_error(Kind::unavailable, "response is not Slack's JSON"));
+    }
+    if (body["ok"] == true) return {boost::system::in_place_value, std::move(body)};
+    auto const code = body.value("error", std::string{"unknown_error"});
+    if (code == "ratelimited") {
+        return failure<Json>(bot::api_error(Kind::rate_limited, code, retry_after(response)));
+    }
+    if (contains(kNotFound, code)) return failure<Json>(bot::api_error(Kind::not_found, code));
+    if (contains(kTransient, code)) return failure<Json>(bot::api_error(Kind::unavailable, code));
+    return failure<Json>(bot::api_error(Kind::rejected, code));
+}
+
+bot::ApiError transport_error(error_code ec) {
+    return bot::api_error(Kind::unavailable, ec.message());
+}
+
+WebCaller::WebCaller(http::HttpClient& client, std::string api_url, std::string const& bot_token)
+    : client_{client}, api_url_{std::move(api_url)}, authorization_{"Bearer " + bot_token} {
+    while (!api_url_.empty() && api_url_.back() == '/') api_url_.pop_back();
+    api_host_ = host_of(api_url_);
+}
+
+asio::awaitable<bot::ApiResult<Json>> WebCaller::post(char const* method, Json args) {
+    http::OutboundRequest request;
+    request.method = http::bhttp::verb::post;
+    request.url = api_url_ + "/" + std::string{method};
+    request.body = args.dump();
+    request.content_type = "application/json; charset=utf-8";
+    co_return co_await call(std::move(request));
+}
+
+asio::awaitable<bot::ApiResult<Json>> WebCaller::get(char const* method, QueryArgs args) {
+    http::OutboundRequest request;
+    request.method = http::bhttp::verb::get;
+    request.url = api_url_ + "/" + std::string{method};
+    char separator = '?';
+    for (auto const& [key, value] : args) {
+        request.url += separator + encoded(key) + "=" + encoded(value);
+        separator = '&';
+    }
+    co_return co_await call(std::move(request));
+}
+
+asio::awaitable<bot::ApiResult<Json>> WebCaller::call(http::OutboundRequest request) {
+    request.headers.emplace_back("Authorization", authorization_);
+    auto sent = co_await client_.send(std::move(request));
+    if (!sent) co_return failure<Json>(transport_error(sent.error()));
+    co_return read_answer(*sent);
+}
+
+bool WebCaller::may_get_token(std::string_view url) const {
+    auto const host = host_of(std::string{url});
+    if (host.empty()) return false;
+    return host == api_host_ || host == "slack.com" || host.ends_with(".slack.com");
+}
+
+asio::awaitable<bot::ApiResult<std::string>> WebCaller::fetch_file(std::string url,
+                                                                   std::int64_t max_bytes) {
+    if (!may_get_token(url)) {
+        co_return failure<std::string>(
+            bot::api_error(Kind::rejected, "file URL is not on Slack's file host"));
+    }
+    http::OutboundRequest request;
+    request.method = http::bhttp::verb::get;
+    request.url = std::move(url);
+    request.headers.emplace_back("Authorization", authorization_);
+    auto sent = co_await client_.send(std::move(request));
+    if (!sent) {
+        if (sent.error() == http::errc::response_too_large) {
+            co_return failure<std::string>(bot::api_error(Kind::rejected, "file too large"));
+        }
+        co_return failure<std::string>(transport_error(sent.error()));
+    }
+    auto const status = sent->result_int();
+    if (status == 429) {
+        co_return failure<std::string>(
+            bot::api_error(Kind::rate_limited, "ratelimited", retry_after(*sent)));
+    }
+    if (status >= 500) {
+        co_return failure<std::string>(
+            bot::api_error(Kind::unavailable, "HTTP " + std::to_string(status)));
+    }
+    if (status == 404 || status == 410) {
+        co_return failure<std::string>(bot::api_error(Kind::not_found, "file_not_found"));
+    }
+    if (status >= 300 && status < 400) {
+        // Slack's file host sends a login page to requests it does not accept the token of.
+        co_return failure<std::string>(
+            bot::api_error(Kind::rejected, "file download refused (needs files:read)"));
+    }
+    if (status != 200) {
+        co_return failure<std::string>(
+            bot::api_error(Kind::rejected, "file download: HTTP " + std::to_string(status)));
+    }
+    if (std::cmp_greater(sent->body().size(), max_bytes)) {
+        co_return failure<std::string>(bot::api_error(Kind::rejected, "file too large"));
+    }
+    co_return std::move(sent->body());
+}
+
+}  // namespace tb::slack

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "adapters/http/client.hpp"
+#include "bot/ports/api_error.hpp"
+
+namespace tb::slack {
+
+namespace asio = boost::asio;
+using Json = nlohmann::json;
+using QueryArgs = std::vector<std::pair<std::string, std::string>>;
+
+// A Web API answer in the flows' terms: 429 or `ratelimited` -> rate_limited (Retry-After),
+// 5xx and Slack's own transient errors -> unavailable, `ok:false` naming something missing ->
+// not_found, any other `ok:false` -> rejected with Slack's error code. The body on success.
+bot::ApiResult<Json> read_answer(http::Response const& response);
+
+// Transport failures (no HTTP answer): unavailable.
+bot::ApiError transport_error(error_code ec);
+
+// Sends Web API calls with the bot token as a bearer. The token goes only into the
+// Authorization header of requests to the API host or Slack's file host; never into a URL,
+// a body or an error message.
+class WebCaller {
+public:
+    WebCaller(http::HttpClient& client, std::string api_url, std::string const& bot_token);
+
+    // `method` is a literal ("chat.postMessage"), so no temporary lives in a co_await.
+    // POST with a JSON body, for the methods whose spec accepts application/json.
+    asio::awaitable<bot::ApiResult<Json>> post(char const* method, Json args);
+    // GET with query arguments, for read methods that take no JSON body.
+    asio::awaitable<bot::ApiResult<Json>> get(char const* method, QueryArgs args);
+    // Downloads a url_private; `rejected` when the body is over max_bytes.
+    asio::awaitable<bot::ApiResult<std::string>> fetch_file(std::string url,
+                                                            std::int64_t max_bytes);
+
+private:
+    asio::awaitable<bot::ApiResult<Json>> call(http::OutboundRequest request);
+    bool may_get_token(std::string_view url) const;
+
+    http::HttpClient& client_;
+    std::string api_url_;  // no trailing '/'
+    std::string api_host_;
+    std::string authorization_;
+};
+
+}  // namespace tb::slack

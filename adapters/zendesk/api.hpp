@@ -1,0 +1,23 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "adapters/http/client.hpp"
+#include "bot/ports/ticket_desk.hpp"
+
+namespace tb::zendesk {
+
+// API token (Basic "{email}/token:{api_token}") or, when oauth_token is set, OAuth (Bearer).
+struct ZendeskAuth {
+    std::string email;
+    std::string api_token;
+    std::string oauth_token;
+};
+
+// bot::TicketDesk over the Zendesk Support API of the account at `zendesk_url`
+// (https://acme.zendesk.com; the adapter adds /api/v2/...). `client` outlives the result.
+std::unique_ptr<bot::TicketDesk> make_zendesk_desk(http::HttpClient& client,
+                                                   std::string zendesk_url, ZendeskAuth auth);
+
+}  // namespace tb::zendesk

@@ -1,0 +1,141 @@
+#include "adapters/zendesk/api_call.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <optional>
+#include <utility>
+
+namespace tb::zendesk {
+namespace {
+
+using Kind = bot::ApiError::Kind;
+
+constexpr std::size_t kMaxMessage = 300;
+
+bot::ApiResult<Json> failure(Kind kind, std::string message,
+                             std::optional<std::chrono::milliseconds> wait = {}) {
+    return {boost::system::in_place_error, bot::api_error(kind, std::move(message), wait)};
+}
+
+std::optional<std::chrono::milliseconds> retry_after(http::Response const& response) {
+    auto const value = response[http::bhttp::field::retry_after];
+    if (value.empty() || value.size() > 9 ||
+        !std::all_of(value.begin(), value.end(),
+                     [](unsigned char c) { return std::isdigit(c) != 0; })) {
+        return std::nullopt;
+    }
+    return std::chrono::seconds{std::stoll(std::string{value})};
+}
+
+std::string text_of(Json const& object, char const* key) {
+    auto const it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+std::string shorten(std::string text) {
+    auto const first = text.find_first_not_of(" \t\r\n");
+    auto const last = text.find_last_not_of(" \t\r\n");
+    text = first == std::string::npos ? std::string{} : text.substr(first, last - first + 1);
+    if (text.size() > kMaxMessage) {
+        text.resize(kMaxMessage);
+        // Do not end inside a UTF-8 sequence.
+        while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80U) != 0) {
+            text.pop_back();
+        }
+        text += "...";
+    }
+    return text;
+}
+
+// "details": {"status": [{"description": "Status: closed prevents ticket update"}], ...}
+std::string detail_descriptions(Json const& details) {
+    std::string out;
+    if (!details.is_object()) return out;
+    for (auto const& [field, problems] : details.items()) {
+        if (!problems.is_array()) continue;
+        for (auto const& problem : problems) {
+            auto text = problem.is_object() ? text_of(problem, "description") : std::string{};
+            if (text.empty()) text = field + " is invalid";
+            out += (out.empty() ? "" : "; ") + text;
+        }
+    }
+    return out;
+}
+
+// Zendesk's documented answer to an update of a closed ticket (422 RecordInvalid).
+bool is_closed_ticket(Json const& body) {
+    auto const details = body.find("details");
+    if (details == body.end() || !details->is_object()) return false;
+    auto const status = details->find("status");
+    if (status == details->end() || !status->is_array()) return false;
+    return std::any_of(status->begin(), status->end(), [](Json const& problem) {
+        return problem.is_object() &&
+               text_of(problem, "description").find("closed") != std::string::npos;
+    });
+}
+
+}  // namespace
+
+std::string describe_error(std::string const& body) {
+    auto const json = Json::parse(body, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) return shorten(body);
+    if (auto details = detail_descriptions(json.value("details", Json{})); !details.empty()) {
+        return shorten(std::move(details));
+    }
+    auto const error = json.find("error");
+    if (error != json.end() && error->is_object()) {  // {"title": ..., "message": ...}
+        auto const title = text_of(*error, "title");
+        auto const message = text_of(*error, "message");
+        return shorten(title.empty() ? message : message.empty() ? title : title + ": " + message);
+    }
+    auto const code = text_of(json, "error");
+    auto const description = text_of(json, "description");
+    if (code.empty() || description.empty()) return shorten(code + description);
+    return shorten(code + ": " + description);
+}
+
+bot::ApiResult<Json> read_answer(http::Response const& response) {
+    auto const status = response.result_int();
+    auto const why = [&](std::string fallback) {
+        auto text = describe_error(response.body());
+        return text.empty() ? fallback : text;
+    };
+    if (status >= 200 && status < 300) {
+        if (response.body().empty()) return {boost::system::in_place_value, Json::object()};
+        auto body = Json::parse(response.body(), nullptr, false);
+        if (body.is_discarded() || !body.is_object()) {
+            return failure(Kind::unavailable, "response is not Zendesk's JSON");
+        }
+        return {boost::system::in_place_value, std::move(body)};
+    }
+    if (status == 429)
+        return failure(Kind::rate_limited, why("rate limited"), retry_after(response));
+    if (status == 401) return failure(Kind::rejected, "authentication failed");
+    if (status == 404) return failure(Kind::not_found, why("not found"));
+    if (status == 409) return failure(Kind::unavailable, why("update conflict"));
+    if (status >= 500) return failure(Kind::unavailable, "HTTP " + std::to_string(status));
+    if (status == 422) {
+        auto const body = Json::parse(response.body(), nullptr, false);
+        if (!body.is_discarded() && is_closed_ticket(body)) {
+            return failure(Kind::closed, why("ticket is closed"));
+        }
+    }
+    return failure(Kind::rejected, why("HTTP " + std::to_string(status)));
+}
+
+ApiCaller::ApiCaller(http::HttpClient& client, std::string base_url, std::string authorization)
+    : client_{client}, base_url_{std::move(base_url)}, authorization_{std::move(authorization)} {
+    while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+}
+
+asio::awaitable<bot::ApiResult<Json>> ApiCaller::send(http::OutboundRequest request) {
+    request.url = base_url_ + request.url;
+    request.headers.emplace_back("Authorization", authorization_);
+    request.headers.emplace_back("Accept", "application/json");
+    auto sent = co_await client_.send(std::move(request));
+    if (!sent) co_return failure(Kind::unavailable, sent.error().message());
+    co_return read_answer(*sent);
+}
+
+}  // namespace tb::zendesk

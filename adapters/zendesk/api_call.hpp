@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "adapters/http/client.hpp"
+#include "bot/ports/api_error.hpp"
+
+namespace tb::zendesk {
+
+namespace asio = boost::asio;
+using Json = nlohmann::json;
+
+// A Zendesk answer in the flows' terms: 2xx -> the body (an empty object for 204); 429 ->
+// rate_limited (Retry-After); 401 -> rejected("authentication failed"); 404 -> not_found;
+// 422 about a closed ticket -> closed; other 400/403/422 -> rejected with Zendesk's words;
+// 409, 5xx -> unavailable.
+bot::ApiResult<Json> read_answer(http::Response const& response);
+
+// Zendesk's error body (`error`, `description`, `details`), or a text body, as one short line.
+std::string describe_error(std::string const& body);
+
+// Sends requests to one Zendesk account with its credentials. Credentials go only into the
+// Authorization header, never into a URL, a log or an error message.
+class ApiCaller {
+public:
+    ApiCaller(http::HttpClient& client, std::string base_url, std::string authorization);
+
+    // `request.url` is the path and query below the account ("/api/v2/tickets/1").
+    asio::awaitable<bot::ApiResult<Json>> send(http::OutboundRequest request);
+    // The account address without a trailing '/'.
+    std::string const& base_url() const { return base_url_; }
+
+private:
+    http::HttpClient& client_;
+    std::string base_url_;
+    std::string authorization_;
+};
+
+}  // namespace tb::zendesk

@@ -1,0 +1,174 @@
+#pragma once
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "bot/ports/ticket_desk.hpp"
+#include "bot/tickets/triage.hpp"
+
+namespace tb::fakes {
+
+namespace asio = boost::asio;
+
+// bot::TicketDesk in memory, for flow tests: tickets with their comments, users and groups, and
+// Zendesk's idempotency keys. fail_next() makes the next calls answer an error.
+class MemoryDesk final : public bot::TicketDesk {
+public:
+    struct Stored {
+        bot::Ticket ticket;
+        bot::NewTicket created;  // as it was asked for
+        std::vector<bot::NewComment> comments;  // after the first
+    };
+
+    bot::GroupId add_group(std::string name) {
+        std::lock_guard lock{mutex_};
+        groups_[next_group_] = std::move(name);
+        return next_group_++;
+    }
+    bot::DeskUserId add_user(std::string name, std::string email) {
+        std::lock_guard lock{mutex_};
+        users_[next_user_] = {std::move(name), std::move(email)};
+        return next_user_++;
+    }
+    void fail_next(bot::ApiError error, int times = 1) {
+        std::lock_guard lock{mutex_};
+        for (int i = 0; i < times; ++i) failures_.push_back(error);
+    }
+    // The n-th call from now (0: the next) fails once with `error`.
+    void fail_nth(int n, bot::ApiError error) {
+        std::lock_guard lock{mutex_};
+        fail_at_[calls_ + n] = std::move(error);
+    }
+    void set_status(bot::TicketId id, std::string status) {
+        std::lock_guard lock{mutex_};
+        tickets_.at(id).ticket.status = std::move(status);
+    }
+    std::vector<Stored> tickets() const {
+        std::lock_guard lock{mutex_};
+        std::vector<Stored> out;
+        for (auto const& [id, t] : tickets_) out.push_back(t);
+        return out;
+    }
+    int creates() const {
+        std::lock_guard lock{mutex_};
+        return creates_;
+    }
+
+    // bot::TicketDesk
+    asio::awaitable<bot::ApiResult<bot::Ticket>> create(bot::NewTicket ticket, std::string key) override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        if (auto const it = keys_.find(key); it != keys_.end()) co_return tickets_.at(it->second).ticket;
+        if (ticket.follow_up_of && tickets_.at(*ticket.follow_up_of).ticket.status != "closed") {
+            co_return bot::api_error(bot::ApiError::Kind::rejected, "follow-up source is not closed");
+        }
+        ++creates_;
+        Stored stored;
+        stored.ticket.id = next_ticket_++;
+        stored.ticket.subject = ticket.subject;
+        stored.ticket.status = "new";
+        stored.ticket.priority = bot::to_string(ticket.priority);
+        stored.ticket.group_id = ticket.group_id;
+        stored.ticket.external_id = ticket.external_id;
+        stored.ticket.requester_id = ticket.requester_id ? ticket.requester_id : find_email(ticket.requester.email);
+        stored.created = std::move(ticket);
+        keys_[key] = stored.ticket.id;
+        auto const id = stored.ticket.id;
+        tickets_[id] = std::move(stored);
+        co_return tickets_.at(id).ticket;
+    }
+    asio::awaitable<bot::ApiResult<std::optional<bot::Ticket>>> find_by_external_id(std::string external_id) override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        for (auto const& [id, t] : tickets_) {
+            if (t.ticket.external_id == external_id) co_return std::optional{t.ticket};
+        }
+        co_return std::optional<bot::Ticket>{};
+    }
+    asio::awaitable<bot::ApiResult<bot::Ticket>> get(bot::TicketId id) override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        auto const it = tickets_.find(id);
+        if (it == tickets_.end()) co_return bot::api_error(bot::ApiError::Kind::not_found, "RecordNotFound");
+        co_return it->second.ticket;
+    }
+    asio::awaitable<bot::ApiResult<bot::Ticket>> comment(bot::TicketId id, bot::NewComment comment,
+                                                         bot::TicketChange change) override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        auto& t = tickets_.at(id);
+        if (t.ticket.status == "closed") co_return bot::api_error(bot::ApiError::Kind::closed, "closed");
+        t.comments.push_back(std::move(comment));
+        if (change.status) t.ticket.status = *change.status;
+        co_return t.ticket;
+    }
+    asio::awaitable<bot::ApiResult<std::optional<bot::DeskUserId>>> find_user(std::string email) override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        co_return find_email(email);
+    }
+    asio::awaitable<bot::ApiResult<std::string>> user_name(bot::DeskUserId id) override {
+        std::lock_guard lock{mutex_};
+        if (!users_.contains(id)) co_return bot::api_error(bot::ApiError::Kind::not_found, "RecordNotFound");
+        co_return users_.at(id).first;
+    }
+    asio::awaitable<bot::ApiResult<std::optional<bot::GroupId>>> group_id(std::string name) override {
+        std::lock_guard lock{mutex_};
+        for (auto const& [id, n] : groups_) {
+            if (n == name) co_return std::optional{id};
+        }
+        co_return std::optional<bot::GroupId>{};
+    }
+    asio::awaitable<bot::ApiResult<std::string>> group_name(bot::GroupId id) override {
+        std::lock_guard lock{mutex_};
+        if (!groups_.contains(id)) co_return bot::api_error(bot::ApiError::Kind::not_found, "RecordNotFound");
+        co_return groups_.at(id);
+    }
+    asio::awaitable<bot::ApiResult<std::vector<std::string>>> group_names() override {
+        std::lock_guard lock{mutex_};
+        std::vector<std::string> out;
+        for (auto const& [id, n] : groups_) out.push_back(n);
+        co_return out;
+    }
+    asio::awaitable<bot::ApiResult<std::string>> upload(std::string filename, std::string, std::string) override {
+        if (auto e = failure()) co_return *e;
+        co_return "token-" + filename;
+    }
+    std::string agent_url(bot::TicketId id) const override {
+        return "https://acme.zendesk.com/agent/tickets/" + std::to_string(id);
+    }
+
+private:
+    std::optional<bot::ApiError> failure() {
+        std::lock_guard lock{mutex_};
+        if (auto const it = fail_at_.find(calls_++); it != fail_at_.end()) return it->second;
+        if (failures_.empty()) return std::nullopt;
+        auto e = failures_.front();
+        failures_.pop_front();
+        return e;
+    }
+    std::optional<bot::DeskUserId> find_email(std::string const& email) const {
+        for (auto const& [id, u] : users_) {
+            if (!email.empty() && u.second == email) return id;
+        }
+        return std::nullopt;
+    }
+
+    mutable std::mutex mutex_;
+    std::map<bot::TicketId, Stored> tickets_;
+    std::map<std::string, bot::TicketId> keys_;
+    std::map<bot::GroupId, std::string> groups_;
+    std::map<bot::DeskUserId, std::pair<std::string, std::string>> users_;
+    std::deque<bot::ApiError> failures_;
+    std::map<int, bot::ApiError> fail_at_;
+    int calls_ = 0;
+    bot::TicketId next_ticket_ = 100;
+    bot::GroupId next_group_ = 1;
+    bot::DeskUserId next_user_ = 500;
+    int creates_ = 0;
+};
+
+}  // namespace tb::fakes

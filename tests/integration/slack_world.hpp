@@ -1,0 +1,94 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/fakes/fake_slack.hpp"
+#include "tests/fakes/fake_zendesk.hpp"
+#include "tests/integration/service_fixture.hpp"
+
+namespace tb::testing {
+
+inline constexpr char const* kTeam = fakes::FakeSlack::kTeamId;
+
+// Fake Slack and fake Zendesk on loopback, and the real service pointed at them.
+struct SlackWorld {
+    fakes::FakeSlack slack;
+    fakes::FakeZendesk zendesk;
+    std::optional<ServiceUnderTest> service;
+    std::int64_t partner_group = 0;
+
+    explicit SlackWorld(int channels = 1, std::string thread_replies = "public") {
+        slack.start();
+        slack.set_bot("U0BOT", "B0BOT");
+        slack.expect_token("xoxb-test-token");
+        slack.add_user("U0BOT", "ticketbridge", "ticketbridge", "", true);
+        slack.add_user("U0PARTNER", "pat", "Pat Partner", "pat@partner.example");
+        slack.add_user("U0AGENT1", "alex", "Alex Agent", "alex@gov.example");
+        zendesk.expect_basic("bridge@example.com", "zendesk-test-token");
+        partner_group = zendesk.add_group("Partnerships Engineering");
+        std::string yaml = "slack:\n  channels:\n";
+        for (int i = 0; i < channels; ++i) {
+            auto const id = channel(i);
+            slack.add_channel(id, "partner-" + std::to_string(i));
+            yaml += "    - id: " + id + "\n      name: partner-" + std::to_string(i) +
+                    "\n      group: Partnerships Engineering\n      thread_replies: " + thread_replies + "\n";
+        }
+        service.emplace(yaml, std::map<std::string, std::string>{{"SLACK_API_URL", slack.api_url()},
+                                                                 {"ZENDESK_URL", zendesk.base_url()}});
+    }
+
+    static std::string channel(int i) { return i == 0 ? "C0PARTNER" : "C0PARTNER" + std::to_string(i); }
+
+    static std::string reaction(std::string const& event_id, std::string const& channel, std::string const& ts,
+                                std::string const& user = "U0AGENT1", std::string const& emoji = "ticket") {
+        nlohmann::json body{{"token", "x"}, {"team_id", kTeam}, {"api_app_id", "A0001"},
+                            {"type", "event_callback"}, {"event_id", event_id}, {"event_time", unix_now()},
+                            {"event", {{"type", "reaction_added"}, {"user", user}, {"reaction", emoji},
+                                       {"item", {{"type", "message"}, {"channel", channel}, {"ts", ts}}},
+                                       {"event_ts", ts}}}};
+        return body.dump();
+    }
+
+    static std::string message_event(std::string const& event_id, nlohmann::json event) {
+        nlohmann::json body{{"token", "x"}, {"team_id", kTeam}, {"api_app_id", "A0001"},
+                            {"type", "event_callback"}, {"event_id", event_id}, {"event_time", unix_now()},
+                            {"event", std::move(event)}};
+        return body.dump();
+    }
+
+    static std::string reply_event(std::string const& event_id, std::string const& channel, std::string const& ts,
+                                   std::string const& thread_ts, std::string const& user, std::string const& text) {
+        return message_event(event_id, {{"type", "message"}, {"channel", channel}, {"ts", ts},
+                                        {"thread_ts", thread_ts}, {"user", user}, {"text", text},
+                                        {"channel_type", "channel"}, {"event_ts", ts}});
+    }
+
+    int post_event(std::string const& body) { return service->post_slack("/slack/events", body).status; }
+
+    // Bot messages in a channel's threads that carry the ticket card's buttons.
+    std::size_t cards(std::string const& channel_id) const {
+        std::size_t n = 0;
+        for (auto const& m : slack.messages(channel_id)) {
+            if (!m.bot_id.empty() && m.blocks.dump().find("ticket_take") != std::string::npos) ++n;
+        }
+        return n;
+    }
+
+    static bool eventually(std::function<bool()> const& done, std::chrono::seconds limit = std::chrono::seconds{30}) {
+        auto const until = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < until) {
+            if (done()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds{50});
+        }
+        return done();
+    }
+};
+
+}  // namespace tb::testing

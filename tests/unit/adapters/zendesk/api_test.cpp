@@ -1,0 +1,368 @@
+#include "adapters/zendesk/api.hpp"
+
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/fakes/fake_zendesk.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using nlohmann::json;
+using tb::bot::NewComment;
+using tb::bot::NewTicket;
+using tb::bot::TicketChange;
+using tb::fakes::FakeZendesk;
+using tb::fakes::Fault;
+using tb::zendesk::ZendeskAuth;
+using Kind = tb::bot::ApiError::Kind;
+
+constexpr char const* kEmail = "bridge@example.com";
+constexpr char const* kToken = "zd-api-token-secret";
+
+struct Zendesk {
+    FakeZendesk fake;
+    asio::io_context ioc;
+    tb::http::HttpClient client{ioc.get_executor(), tb::http::ClientSettings{}};
+    std::unique_ptr<tb::bot::TicketDesk> desk;
+
+    Zendesk() {
+        fake.expect_basic(kEmail, kToken);
+        desk = tb::zendesk::make_zendesk_desk(client, fake.base_url() + "/",
+                                              ZendeskAuth{kEmail, kToken, {}});
+    }
+
+    template <class T>
+    T run(asio::awaitable<T> task) {
+        std::optional<T> out;
+        asio::co_spawn(ioc, std::move(task), [&out](std::exception_ptr e, T result) {
+            if (e) std::rethrow_exception(e);
+            out.emplace(std::move(result));
+        });
+        ioc.restart();
+        ioc.run_for(10s);
+        REQUIRE_MESSAGE(out.has_value(), "the call did not finish in time");
+        return std::move(*out);
+    }
+
+    tb::bot::Ticket create(std::string external_id = "slack:T0:C0:1700000000.000100",
+                           std::string key = "key-1") {
+        auto made = run(desk->create(new_ticket(std::move(external_id)), std::move(key)));
+        REQUIRE(made.has_value());
+        return *made;
+    }
+
+    std::size_t requests_to(std::string const& target) const {
+        std::size_t n = 0;
+        for (auto const& req : fake.requests()) n += req.target() == target ? 1 : 0;
+        return n;
+    }
+
+    void check_no_violations() const {
+        auto const found = fake.violations();
+        for (auto const& violation : found) MESSAGE(violation);
+        CHECK(found.empty());
+    }
+
+    static NewTicket new_ticket(std::string external_id) {
+        NewTicket ticket;
+        ticket.subject = "Login is broken";
+        ticket.comment.body = "Alice: Login is broken\nhttps://fake.slack.com/archives/C0/p1";
+        ticket.requester = {"Alice Example", "alice@example.com"};
+        ticket.priority = tb::bot::Priority::high;
+        ticket.tags = {"slack", "login"};
+        ticket.external_id = std::move(external_id);
+        return ticket;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("zendesk api: create sends the ticket as documented, with the idempotency key") {
+    Zendesk zd;
+    auto const group = zd.fake.add_group("Partnerships Engineering");
+    auto request = Zendesk::new_ticket("slack:T0:C0:1.2");
+    request.group_id = group;
+    auto const made = zd.run(zd.desk->create(request, "create:slack:T0:C0:1.2"));
+    REQUIRE(made.has_value());
+    CHECK(made->id > 0);
+    CHECK(made->subject == "Login is broken");
+    CHECK(made->status == "new");
+    CHECK(made->priority == "high");
+    CHECK(made->group_id == group);
+    CHECK(made->external_id == "slack:T0:C0:1.2");
+
+    auto const stored = zd.fake.ticket(made->id);
+    REQUIRE(stored.has_value());
+    CHECK(stored->tags == std::vector<std::string>{"slack", "login"});
+    REQUIRE(stored->comments.size() == 1);
+    CHECK(stored->comments[0].is_public);
+    CHECK(stored->comments[0].body.starts_with("Alice: Login is broken"));
+    auto const requester = stored->requester_id;
+    REQUIRE(requester.has_value());
+    bool found = false;
+    for (auto const& user : zd.fake.users()) {
+        if (user.id == *requester) found = user.email == "alice@example.com";
+    }
+    CHECK(found);
+    CHECK(made->requester_id == requester);
+
+    auto const sent = zd.fake.requests().back();
+    CHECK(sent["Idempotency-Key"] == "create:slack:T0:C0:1.2");
+    CHECK(std::string{sent[tb::http::bhttp::field::authorization]}.starts_with("Basic "));
+    auto const body = json::parse(sent.body());
+    CHECK(body["ticket"]["requester"] ==
+          json{{"name", "Alice Example"}, {"email", "alice@example.com"}});
+    CHECK_FALSE(body["ticket"].contains("via_followup_source_id"));
+    CHECK(zd.desk->agent_url(made->id) ==
+          zd.fake.base_url() + "/agent/tickets/" + std::to_string(made->id));
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: the same idempotency key returns the same ticket") {
+    Zendesk zd;
+    auto const first = zd.create("slack:T0:C0:1.2", "key-same");
+    auto const second = zd.create("slack:T0:C0:1.2", "key-same");
+    CHECK(second.id == first.id);
+    CHECK(zd.fake.count_creates() == 1);
+
+    auto const clash = zd.run(zd.desk->create(Zendesk::new_ticket("slack:other"), "key-same"));
+    REQUIRE_FALSE(clash.has_value());
+    CHECK(clash.error().kind == Kind::rejected);
+    CHECK(clash.error().message.find("IdempotentRequestError") != std::string::npos);
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: find_by_external_id returns the oldest match or nothing") {
+    Zendesk zd;
+    auto const none = zd.run(zd.desk->find_by_external_id("slack:T0:C0:1.2"));
+    REQUIRE(none.has_value());
+    CHECK_FALSE(none->has_value());
+    zd.create("slack:T0:C0:other", "key-0");
+    auto const first = zd.create("slack:T0:C0:1.2", "key-1");
+    zd.create("slack:T0:C0:1.2", "key-2");
+    auto const found = zd.run(zd.desk->find_by_external_id("slack:T0:C0:1.2"));
+    REQUIRE(found.has_value());
+    REQUIRE(found->has_value());
+    CHECK((*found)->id == first.id);
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: get, and comment with a status change") {
+    Zendesk zd;
+    auto const made = zd.create();
+    auto const got = zd.run(zd.desk->get(made.id));
+    REQUIRE(got.has_value());
+    CHECK(got->subject == "Login is broken");
+
+    auto const agent = zd.fake.add_user("Alex Agent", "alex@example.com");
+    NewComment note;
+    note.body = "Looking into it";
+    note.is_public = false;
+    note.author_id = agent;
+    TicketChange change;
+    change.status = "pending";
+    auto const updated = zd.run(zd.desk->comment(made.id, note, change));
+    REQUIRE(updated.has_value());
+    CHECK(updated->status == "pending");
+    auto const stored = zd.fake.ticket(made.id);
+    REQUIRE(stored->comments.size() == 2);
+    CHECK(stored->comments[1].body == "Looking into it");
+    CHECK_FALSE(stored->comments[1].is_public);
+    CHECK(stored->comments[1].author_id == agent);
+
+    NewComment reply;
+    reply.body = "Fixed";
+    auto const plain = zd.run(zd.desk->comment(made.id, reply, TicketChange{}));
+    REQUIRE(plain.has_value());
+    CHECK(plain->status == "pending");
+    auto const sent = json::parse(zd.fake.requests().back().body());
+    CHECK_FALSE(sent["ticket"].contains("status"));
+    CHECK_FALSE(sent["ticket"]["comment"].contains("uploads"));
+
+    auto const missing = zd.run(zd.desk->get(999'999));
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().kind == Kind::not_found);
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: a closed ticket refuses comments with `closed`") {
+    Zendesk zd;
+    auto const made = zd.create();
+    zd.fake.agent_update(made.id, {{"status", "closed"}});
+    NewComment reply;
+    reply.body = "Any news?";
+    auto const refused = zd.run(zd.desk->comment(made.id, reply, TicketChange{}));
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().kind == Kind::closed);
+    CHECK(refused.error().message == "Status: closed prevents ticket update");
+    CHECK_FALSE(refused.error().transient());
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: a follow-up names the closed ticket") {
+    Zendesk zd;
+    auto const closed = zd.create("slack:T0:C0:1.2", "key-1");
+    zd.fake.agent_update(closed.id, {{"status", "closed"}});
+    auto follow_up = Zendesk::new_ticket("slack:T0:C0:1.2");
+    follow_up.follow_up_of = closed.id;
+    auto const made = zd.run(zd.desk->create(follow_up, "key-2"));
+    REQUIRE(made.has_value());
+    CHECK(made->id != closed.id);
+    auto const stored = zd.fake.ticket(made->id);
+    REQUIRE(stored.has_value());
+    CHECK(stored->followup_source_id == closed.id);
+    auto const sent = json::parse(zd.fake.requests().back().body());
+    CHECK(sent["ticket"]["via_followup_source_id"] == closed.id);
+    zd.check_no_violations();
+
+    SUBCASE("the fake flags a follow-up of a ticket that is not closed") {
+        auto const open = zd.create("slack:T0:C0:9.9", "key-3");
+        auto wrong = Zendesk::new_ticket("slack:T0:C0:9.9");
+        wrong.follow_up_of = open.id;
+        auto const ignored = zd.run(zd.desk->create(wrong, "key-4"));
+        REQUIRE(ignored.has_value());
+        CHECK_FALSE(zd.fake.ticket(ignored->id)->followup_source_id);
+        CHECK(zd.fake.violations().size() == 1);
+    }
+}
+
+TEST_CASE("zendesk api: an upload token lands as an attachment on the comment") {
+    Zendesk zd;
+    auto const made = zd.create();
+    auto const token = zd.run(zd.desk->upload("error log.txt", "text/plain", "stack trace"));
+    REQUIRE(token.has_value());
+    CHECK_FALSE(token->empty());
+    auto const sent = zd.fake.requests().back();
+    CHECK(sent.target() == "/api/v2/uploads?filename=error%20log.txt");
+    CHECK(sent[tb::http::bhttp::field::content_type] == "text/plain");
+    CHECK(sent.body() == "stack trace");
+
+    NewComment comment;
+    comment.body = "Log from Slack";
+    comment.uploads = {*token};
+    REQUIRE(zd.run(zd.desk->comment(made.id, comment, TicketChange{})).has_value());
+    auto const stored = zd.fake.ticket(made.id);
+    auto const& attachments = stored->comments.back().attachments;
+    REQUIRE(attachments.size() == 1);
+    CHECK(attachments[0]["file_name"] == "error log.txt");
+    CHECK(attachments[0]["size"] == 11);
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: users by e-mail and by id") {
+    Zendesk zd;
+    auto const alex = zd.fake.add_user("Alex Agent", "alex@example.com");
+    zd.fake.add_user("Alexandra", "alexandra@example.com");
+    auto const found = zd.run(zd.desk->find_user("ALEX@example.com"));
+    REQUIRE(found.has_value());
+    CHECK(*found == alex);
+    auto const nobody = zd.run(zd.desk->find_user("nobody@example.com"));
+    REQUIRE(nobody.has_value());
+    CHECK_FALSE(nobody->has_value());
+    auto const name = zd.run(zd.desk->user_name(alex));
+    REQUIRE(name.has_value());
+    CHECK(*name == "Alex Agent");
+    auto const missing = zd.run(zd.desk->user_name(123));
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().kind == Kind::not_found);
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: groups are looked up from one cached list") {
+    Zendesk zd;
+    auto const pe = zd.fake.add_group("Partnerships Engineering");
+    auto const cs = zd.fake.add_group("Content support");
+    auto const by_name = zd.run(zd.desk->group_id("Content support"));
+    REQUIRE(by_name.has_value());
+    CHECK(*by_name == cs);
+    auto const any_case = zd.run(zd.desk->group_id("partnerships engineering"));
+    REQUIRE(any_case.has_value());
+    CHECK(*any_case == pe);
+    auto const name = zd.run(zd.desk->group_name(pe));
+    REQUIRE(name.has_value());
+    CHECK(*name == "Partnerships Engineering");
+    auto const names = zd.run(zd.desk->group_names());
+    REQUIRE(names.has_value());
+    CHECK(*names == std::vector<std::string>{"Partnerships Engineering", "Content support"});
+    CHECK(zd.requests_to("/api/v2/groups") == 1);
+
+    auto const unknown = zd.run(zd.desk->group_id("No such group"));
+    REQUIRE(unknown.has_value());
+    CHECK_FALSE(unknown->has_value());
+    auto const no_name = zd.run(zd.desk->group_name(1));
+    REQUIRE_FALSE(no_name.has_value());
+    CHECK(no_name.error().kind == Kind::not_found);
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: errors map to the flows' kinds") {
+    Zendesk zd;
+    auto const made = zd.create();
+
+    SUBCASE("429 with Retry-After is rate_limited") {
+        zd.fake.server().fail_next(Fault::status_429, 1, 9s);
+        auto const limited = zd.run(zd.desk->get(made.id));
+        REQUIRE_FALSE(limited.has_value());
+        CHECK(limited.error().kind == Kind::rate_limited);
+        CHECK(limited.error().retry_after == std::chrono::milliseconds{9000});
+    }
+    SUBCASE("the account's per-minute budget is rate_limited too") {
+        zd.fake.set_requests_per_minute(1);
+        auto const limited = zd.run(zd.desk->get(made.id));
+        REQUIRE_FALSE(limited.has_value());
+        CHECK(limited.error().kind == Kind::rate_limited);
+        REQUIRE(limited.error().retry_after);
+        CHECK(*limited.error().retry_after >= 1s);
+    }
+    SUBCASE("500 and a dropped connection are unavailable") {
+        zd.fake.server().fail_next(Fault::status_500);
+        auto const failed = zd.run(zd.desk->get(made.id));
+        REQUIRE_FALSE(failed.has_value());
+        CHECK(failed.error().kind == Kind::unavailable);
+        zd.fake.server().fail_next(Fault::close, 2);
+        auto const dropped = zd.run(zd.desk->get(made.id));
+        REQUIRE_FALSE(dropped.has_value());
+        CHECK(dropped.error().kind == Kind::unavailable);
+    }
+    SUBCASE("422 is rejected with Zendesk's words") {
+        auto bad = Zendesk::new_ticket("slack:bad");
+        bad.group_id = 424242;
+        auto const refused = zd.run(zd.desk->create(bad, "key-bad"));
+        REQUIRE_FALSE(refused.has_value());
+        CHECK(refused.error().kind == Kind::rejected);
+        CHECK(refused.error().message == "Group: is invalid");
+    }
+    SUBCASE("wrong credentials are rejected without echoing them") {
+        auto wrong = tb::zendesk::make_zendesk_desk(zd.client, zd.fake.base_url(),
+                                                    ZendeskAuth{kEmail, "not-the-token", {}});
+        auto const refused = zd.run(wrong->get(made.id));
+        REQUIRE_FALSE(refused.has_value());
+        CHECK(refused.error().kind == Kind::rejected);
+        CHECK(refused.error().message == "authentication failed");
+    }
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: OAuth tokens go as a bearer") {
+    Zendesk zd;
+    auto const made = zd.create();
+    zd.fake.expect_bearer("oauth-access-token");
+    auto oauth = tb::zendesk::make_zendesk_desk(zd.client, zd.fake.base_url(),
+                                                ZendeskAuth{{}, {}, "oauth-access-token"});
+    auto const got = zd.run(oauth->get(made.id));
+    REQUIRE(got.has_value());
+    CHECK(std::string{zd.fake.requests().back()[tb::http::bhttp::field::authorization]} ==
+          "Bearer oauth-access-token");
+    zd.check_no_violations();
+}
