@@ -129,7 +129,8 @@ TEST_CASE("a retry after a crash between create and save finds the ticket by ext
 TEST_CASE("a ticket Zendesk rejects is explained in the thread and the job fails") {
     FlowHarness h;
     h.message("C0PARTNER", "1700000100.000100", "U1", "help");
-    h.desk.fail_next(tb::bot::api_error(ApiError::Kind::rejected, "Requester: Email is invalid"), 2);
+    // Call 0 looks for an earlier ticket by external_id; call 1 is the create.
+    h.desk.fail_nth(1, tb::bot::api_error(ApiError::Kind::rejected, "Requester: Email is invalid"));
     auto const outcome = h.run(FlowHarness::reaction("C0PARTNER", "1700000100.000100"));
     CHECK(outcome.kind == Kind::fail);
     auto const posts = h.chat.posted("post");
