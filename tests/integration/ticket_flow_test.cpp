@@ -165,7 +165,7 @@ TEST_CASE("tickets: replies are copied, bot messages are not, edits are noted, c
     no_violations(world);
 }
 
-TEST_CASE("tickets: the shortcut opens the form; a valid submission opens the ticket, an invalid one shows errors") {
+TEST_CASE("tickets: the shortcut opens the form, then a valid submission opens the ticket, an invalid one shows errors") {
     SlackWorld world;
     world.slack.add_message("C0PARTNER", kRoot, "U0PARTNER", "Need a new partner client id");
     auto const trigger = world.slack.issue_trigger("trig-shortcut-1");
@@ -225,7 +225,7 @@ TEST_CASE("tickets: the shortcut opens the form; a valid submission opens the ti
     no_violations(world);
 }
 
-TEST_CASE("tickets: kill -9 during a burst of 200 reactions on 200 threads; after restart exactly 200 of each") {
+TEST_CASE("tickets: kill -9 during a burst of 200 reactions on 200 threads, then after restart exactly 200 of each") {
     constexpr int kChannels = 20;
     constexpr int kThreads = 200;
     SlackWorld world{kChannels};
@@ -275,7 +275,7 @@ TEST_CASE("tickets: kill -9 during a burst of 200 reactions on 200 threads; afte
     no_violations(world);
 }
 
-TEST_CASE("tickets: Zendesk answering 500, then 429 with Retry-After, for 30 s; everything completes after") {
+TEST_CASE("tickets: Zendesk answering 500, then 429 with Retry-After, for 30 s, then everything completes after") {
     SlackWorld world;
     for (int i = 0; i < 5; ++i) {
         world.slack.add_message("C0PARTNER", "17000001" + std::to_string(i) + "0.000100", "U0PARTNER",

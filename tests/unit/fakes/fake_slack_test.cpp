@@ -84,7 +84,7 @@ struct Seeded {
 
 }  // namespace
 
-TEST_CASE("fake slack auth.test names the bot; missing and wrong tokens are refused") {
+TEST_CASE("fake slack auth.test names the bot, then missing and wrong tokens are refused") {
     Seeded s;
     auto const ok = s.call(api_form("auth.test", ""));
     CHECK(ok["ok"] == true);
@@ -304,7 +304,7 @@ TEST_CASE("fake slack conversations.info, users.info and users.lookupByEmail") {
           "users_not_found");
 }
 
-TEST_CASE("fake slack reactions.add refuses a repeat; reactions.get lists them") {
+TEST_CASE("fake slack reactions.add refuses a repeat, then reactions.get lists them") {
     Seeded s;
     s.slack.add_reaction("C0PARTNER", "1700000000.000100", "ticket", "U0ALICE");
     auto const args = json{
@@ -327,7 +327,7 @@ TEST_CASE("fake slack reactions.add refuses a repeat; reactions.get lists them")
     CHECK(s.call(api_get("reactions.get", "channel=C0PARTNER"))["error"] == "no_item_specified");
 }
 
-TEST_CASE("fake slack views.open takes a trigger once and within 3 seconds; views.update") {
+TEST_CASE("fake slack views.open takes a trigger once and within 3 seconds, then views.update") {
     Seeded s;
     json const modal = {{"type", "modal"},
                         {"callback_id", "create_ticket"},

@@ -338,7 +338,7 @@ TEST_CASE("http client: http:// is refused before connecting unless the host is 
     CHECK(observed == std::vector<int>(8, 0));
 }
 
-TEST_CASE("http client: http:// to localhost works; a header with CR/LF is refused unsent") {
+TEST_CASE("http client: http:// to localhost works, then a header with CR/LF is refused unsent") {
     FakeHttpServer server{echo};
     asio::io_context ioc;
     HttpClient client{ioc.get_executor(), ClientSettings{}};

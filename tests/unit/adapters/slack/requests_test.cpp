@@ -40,7 +40,7 @@ TEST_CASE("a reaction_added event becomes ReactionAdded") {
     CHECK(r.user == event["user"]);
 }
 
-TEST_CASE("a thread reply becomes ThreadReply; a top-level message is ignored") {
+TEST_CASE("a thread reply becomes ThreadReply, then a top-level message is ignored") {
     auto const r = as<tb::bot::ThreadReply>(parse_slack_request(
         Source::slack_event,
         sample("events-api/event_callback.message.thread_reply_in_channel.json")));

@@ -58,7 +58,7 @@ TEST_CASE("the same request run three times opens one ticket and one card") {
     CHECK(h.chat.posted("post").empty());
 }
 
-TEST_CASE("twenty concurrent reactions on one thread open one ticket; later ones are pointed to it once") {
+TEST_CASE("twenty concurrent reactions on one thread open one ticket, then later ones are pointed to it once") {
     FlowHarness h;
     h.message("C0PARTNER", "1700000100.000100", "U1", "help");
     h.message("C0PARTNER", "1700000101.000100", "U2", "same here", "1700000100.000100");
@@ -172,7 +172,7 @@ TEST_CASE("whichever Slack or Zendesk call fails, retries end with one ticket, o
     }
 }
 
-TEST_CASE("files on the message become uploads; files over the cap become links") {
+TEST_CASE("files on the message become uploads, then files over the cap become links") {
     FlowHarness h;
     h.message("C0PARTNER", "1700000100.000100", "U1", "see attached", {},
               {{"F1", "log.txt", "text/plain", 10, "https://files/F1", "https://perma/F1"},

@@ -116,7 +116,7 @@ TEST_CASE("a reply on a closed ticket's thread opens a linked follow-up and the 
     REQUIRE(h.desk.tickets()[1].comments.size() == 1);
 }
 
-TEST_CASE("the requester's reply reopens a solved ticket; someone else's does not") {
+TEST_CASE("the requester's reply reopens a solved ticket, then someone else's does not") {
     FlowHarness h;
     h.desk.add_user("Alex Doe", "alex@partner.example");
     h.desk.add_user("Sam Roe", "sam@gov.example");
@@ -161,7 +161,7 @@ TEST_CASE("a flurry of replies is coalesced within Zendesk's per-ticket update b
     }
 }
 
-TEST_CASE("a 429 on a reply keeps it queued; the retry writes it") {
+TEST_CASE("a 429 on a reply keeps it queued, then the retry writes it") {
     FlowHarness h;
     open_thread(h);
     h.desk.fail_next(tb::bot::api_error(ApiError::Kind::rate_limited, "429", std::chrono::seconds{7}));
