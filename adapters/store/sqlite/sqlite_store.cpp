@@ -2,43 +2,23 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/store/sqlite/schema.hpp"
 #include "adapters/store/sqlite/statement.hpp"
 #include "adapters/store/sqlite/wal_checkpointer.hpp"
 
 namespace tb::store {
 namespace {
-
-constexpr char const* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS deliveries (
-    source       TEXT    NOT NULL,
-    delivery_id  TEXT    NOT NULL,
-    received_at  INTEGER NOT NULL,
-    PRIMARY KEY (source, delivery_id)
-);
-CREATE TABLE IF NOT EXISTS jobs (
-    id           INTEGER PRIMARY KEY,
-    source       TEXT    NOT NULL,
-    delivery_id  TEXT    NOT NULL,
-    payload      BLOB    NOT NULL,
-    state        TEXT    NOT NULL CHECK (state IN ('pending', 'running', 'done', 'dead')),
-    attempts     INTEGER NOT NULL DEFAULT 0,
-    due_at       INTEGER NOT NULL,
-    lease_until  INTEGER,
-    last_error   TEXT,
-    created_at   INTEGER NOT NULL,
-    updated_at   INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS jobs_due ON jobs (due_at) WHERE state = 'pending';
-CREATE INDEX IF NOT EXISTS jobs_leased ON jobs (lease_until) WHERE state = 'running';
-CREATE INDEX IF NOT EXISTS jobs_dead ON jobs (id) WHERE state = 'dead';
-)sql";
 
 bot::Source source_from(std::string_view text) {
     if (text == "slack_command") return bot::Source::slack_command;
@@ -79,7 +59,7 @@ public:
         WriteResult result;
         result.fresh.reserve(batch.deliveries.size());
         result.claimed.reserve(batch.claims.size());
-        Transaction tx{db_};
+        Transaction tx{db_, begin_, commit_};
         if (!tx.began()) return failed("begin");
         for (auto const& d : batch.deliveries) {
             auto fresh = insert(d);
@@ -133,26 +113,24 @@ private:
         auto const limit = "PRAGMA journal_size_limit=" +
                            std::to_string(options.wal.limit_frames * kPageBytes);
         exec(db_, limit.c_str());
-        exec(db_, kSchema);
+        ensure_schema(db_);
         // One process owns a SQLite file, so a job still leased now was cut off by a crash.
         exec(db_, "UPDATE jobs SET state = 'pending', lease_until = NULL WHERE state = 'running'");
         insert_delivery_ = Statement{db_, "INSERT OR IGNORE INTO deliveries (source, delivery_id, received_at) VALUES (?, ?, ?)"};
         insert_job_ = Statement{db_, "INSERT INTO jobs (source, delivery_id, payload, state, due_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)"};
-        // Each arm walks its own partial index in order and stops after ?3 rows, so a claim
-        // reads at most 2 × limit entries however long the backlog is; only those are sorted.
-        claim_ = Statement{db_, R"sql(
-            UPDATE jobs SET state = 'running', lease_until = ?1, attempts = attempts + 1, updated_at = ?2
-            WHERE id IN (
-                SELECT id FROM (
-                    SELECT id, at FROM (SELECT id, due_at AS at FROM jobs
-                                        WHERE state = 'pending' AND due_at <= ?2
-                                        ORDER BY due_at LIMIT ?3)
-                    UNION ALL
-                    SELECT id, at FROM (SELECT id, lease_until AS at FROM jobs
-                                        WHERE state = 'running' AND lease_until <= ?2
-                                        ORDER BY lease_until LIMIT ?3))
-                ORDER BY at LIMIT ?3)
-            RETURNING id, source, delivery_id, payload, attempts, created_at)sql"};
+        // Each arm walks its own partial index in due order and stops after ?2 rows, so a claim
+        // reads at most 2 × limit rows however long the backlog is; then each chosen job is
+        // leased by its rowid. (One UPDATE … WHERE id IN (…) RETURNING would build three
+        // temporary b-trees per claim.)
+        due_ = Statement{db_, R"sql(
+            SELECT id, source, delivery_id, payload, attempts, created_at, due_at FROM jobs
+            WHERE state = 'pending' AND due_at <= ?1 ORDER BY due_at LIMIT ?2)sql"};
+        expired_ = Statement{db_, R"sql(
+            SELECT id, source, delivery_id, payload, attempts, created_at, lease_until FROM jobs
+            WHERE state = 'running' AND lease_until <= ?1 ORDER BY lease_until LIMIT ?2)sql"};
+        lease_ = Statement{db_, "UPDATE jobs SET state = 'running', lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?"};
+        begin_ = Statement{db_, "BEGIN IMMEDIATE"};
+        commit_ = Statement{db_, "COMMIT"};
         complete_ = Statement{db_, "UPDATE jobs SET state = 'done', lease_until = NULL, payload = x'', updated_at = ? WHERE id = ?"};
         retry_ = Statement{db_, "UPDATE jobs SET state = 'pending', lease_until = NULL, due_at = ?, last_error = ?, updated_at = ? WHERE id = ?"};
         bury_ = Statement{db_, "UPDATE jobs SET state = 'dead', lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?"};
@@ -166,7 +144,11 @@ private:
     void statements_clear() {
         insert_delivery_ = {};
         insert_job_ = {};
-        claim_ = {};
+        due_ = {};
+        expired_ = {};
+        lease_ = {};
+        begin_ = {};
+        commit_ = {};
         complete_ = {};
         retry_ = {};
         bury_ = {};
@@ -226,22 +208,38 @@ private:
         std::vector<bot::Job> jobs;
         if (c.limit == 0) return jobs;
         auto const now_ms = bot::to_unix_ms(c.now);
-        claim_.reset();
-        claim_.bind(1, now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(c.lease).count());
-        claim_.bind(2, now_ms);
-        claim_.bind(3, static_cast<std::int64_t>(c.limit));
-        jobs.reserve(c.limit);
-        for (;;) {
-            auto const rc = claim_.step();
-            if (rc == SQLITE_DONE) break;
-            if (rc != SQLITE_ROW) return failed("claim");
-            bot::Job job;
-            job.id = claim_.column_int64(0);
-            job.source = source_from(claim_.column_text(1));
-            job.delivery_id = claim_.column_text(2);
-            job.payload = claim_.column_text(3);
-            job.attempts = static_cast<int>(claim_.column_int64(4)) - 1;
-            job.created_at = bot::from_unix_ms(claim_.column_int64(5));
+        std::vector<std::pair<std::int64_t, bot::Job>> due;  // (due at, job)
+        for (auto* arm : {&due_, &expired_}) {
+            arm->reset();
+            arm->bind(1, now_ms);
+            arm->bind(2, static_cast<std::int64_t>(c.limit));
+            for (;;) {
+                auto const rc = arm->step();
+                if (rc == SQLITE_DONE) break;
+                if (rc != SQLITE_ROW) return failed("claim");
+                bot::Job job;
+                job.id = arm->column_int64(0);
+                job.source = source_from(arm->column_text(1));
+                job.delivery_id = arm->column_text(2);
+                job.payload = arm->column_text(3);
+                job.attempts = static_cast<int>(arm->column_int64(4));
+                job.created_at = bot::from_unix_ms(arm->column_int64(5));
+                due.emplace_back(arm->column_int64(6), std::move(job));
+            }
+            arm->reset();
+        }
+        // Both arms are in due order; together, the earliest `limit` of them.
+        std::stable_sort(due.begin(), due.end(),
+                         [](auto const& a, auto const& b) { return a.first < b.first; });
+        if (due.size() > c.limit) due.resize(c.limit);
+        auto const until = now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(c.lease).count();
+        jobs.reserve(due.size());
+        for (auto& [at, job] : due) {
+            lease_.reset();
+            lease_.bind(1, until);
+            lease_.bind(2, now_ms);
+            lease_.bind(3, job.id);
+            if (!lease_.done()) return failed("lease job");
             jobs.push_back(std::move(job));
         }
         return jobs;
@@ -256,7 +254,8 @@ private:
 
     sqlite3* db_ = nullptr;
     std::mutex mutex_;
-    Statement insert_delivery_, insert_job_, claim_, complete_, retry_, bury_, count_;
+    Statement insert_delivery_, insert_job_, due_, expired_, lease_, complete_, retry_, bury_, count_;
+    Statement begin_, commit_;
     std::optional<WalCheckpointer> checkpointer_;
 };
 

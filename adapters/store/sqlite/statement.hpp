@@ -85,11 +85,16 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back unless committed.
+// BEGIN IMMEDIATE ... COMMIT, rolled back unless committed. With prepared BEGIN and COMMIT
+// statements (the store's hot path) neither is parsed again per transaction.
 class Transaction {
 public:
     explicit Transaction(sqlite3* db) : db_{db} {
         began_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
+    Transaction(sqlite3* db, Statement& begin, Statement& commit) : db_{db}, commit_{&commit} {
+        began_ = begin.done();
+        begin.reset();
     }
     ~Transaction() {
         if (!began_ || committed_) return;
@@ -103,12 +108,18 @@ public:
     Transaction& operator=(Transaction const&) = delete;
     bool began() const { return began_; }
     bool commit() {
-        committed_ = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+        if (commit_ != nullptr) {
+            committed_ = commit_->done();
+            commit_->reset();
+        } else {
+            committed_ = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+        }
         return committed_;
     }
 
 private:
     sqlite3* db_;
+    Statement* commit_ = nullptr;
     bool began_ = false;
     bool committed_ = false;
 };

@@ -59,7 +59,7 @@ TEST_CASE("sqlite store: a delivery is recorded once per source and id, with one
     CHECK(stats->jobs_pending == 3);
 }
 
-TEST_CASE("sqlite store: claims lease jobs; an expired lease is claimable again") {
+TEST_CASE("sqlite store: claims lease jobs, then an expired lease is claimable again") {
     TempDb db;
     tb::fakes::FakeClock clock;
     auto store = tb::store::make_sqlite_store(db.path);
@@ -76,7 +76,7 @@ TEST_CASE("sqlite store: claims lease jobs; an expired lease is claimable again"
     CHECK((*reclaimed)[0].attempts == 1);  // the crashed attempt counts
 }
 
-TEST_CASE("sqlite store: retry makes a job due later; bury keeps it dead with the reason") {
+TEST_CASE("sqlite store: retry makes a job due later, then bury keeps it dead with the reason") {
     TempDb db;
     tb::fakes::FakeClock clock;
     auto store = tb::store::make_sqlite_store(db.path);
@@ -89,7 +89,7 @@ TEST_CASE("sqlite store: retry makes a job due later; bury keeps it dead with th
     CHECK(store->stats()->jobs_dead == 1);
 }
 
-TEST_CASE("sqlite store: jobs and deliveries survive reopening; crashed leases are released") {
+TEST_CASE("sqlite store: jobs and deliveries survive reopening, then crashed leases are released") {
     TempDb db;
     tb::fakes::FakeClock clock;
     {
@@ -256,4 +256,53 @@ TEST_CASE("sqlite store: another connection writing and reading the same file on
     CHECK(after < 3 * 200 * 4120);
     CHECK(ledger.exec("INSERT INTO links VALUES ('C1/2.0', 102)") == SQLITE_OK);
     CHECK(store->stats()->deliveries == 120 * 50 - 40);
+}
+
+TEST_CASE("sqlite store: a file from before the CHECK change is carried over, jobs and all") {
+    TempDb db;
+    tb::fakes::FakeClock clock;
+    {
+        RawConnection old{db.path};
+        REQUIRE(old.exec(R"sql(
+            CREATE TABLE deliveries (source TEXT NOT NULL, delivery_id TEXT NOT NULL,
+                                     received_at INTEGER NOT NULL, PRIMARY KEY (source, delivery_id));
+            CREATE TABLE jobs (id INTEGER PRIMARY KEY, source TEXT NOT NULL, delivery_id TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'dead')),
+                attempts INTEGER NOT NULL DEFAULT 0, due_at INTEGER NOT NULL, lease_until INTEGER,
+                last_error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+            CREATE INDEX jobs_due ON jobs (due_at) WHERE state = 'pending';
+            CREATE INDEX jobs_leased ON jobs (lease_until) WHERE state = 'running';
+            CREATE INDEX jobs_dead ON jobs (id) WHERE state = 'dead';
+            INSERT INTO deliveries VALUES ('slack_event', 'EvOld', 1700000000000);
+            INSERT INTO jobs (id, source, delivery_id, payload, state, attempts, due_at, created_at, updated_at)
+                VALUES (41, 'slack_event', 'EvOld', 'old body', 'pending', 2, 1700000000000, 1700000000000, 1700000000000);
+            INSERT INTO jobs (id, source, delivery_id, payload, state, attempts, due_at, last_error, created_at, updated_at)
+                VALUES (42, 'slack_event', 'EvDead', '', 'dead', 5, 1700000000000, 'gone', 1700000000000, 1700000000000);
+        )sql") == SQLITE_OK);
+    }
+    auto store = tb::store::make_sqlite_store(db.path);
+    CHECK(*store->record(std::vector<Delivery>{delivery("EvOld", clock.now())}) == std::vector<bool>{false});
+    auto const jobs = store->claim(10, clock.now(), 60s);
+    REQUIRE(jobs->size() == 1);
+    CHECK((*jobs)[0].id == 41);
+    CHECK((*jobs)[0].payload == "old body");
+    CHECK((*jobs)[0].attempts == 2);
+    CHECK(store->stats()->jobs_dead == 1);
+    store->record(std::vector<Delivery>{delivery("EvNew", clock.now())});
+    CHECK(store->claim(10, clock.now(), 60s)->at(0).id == 43);  // ids go on from the old rows
+
+    RawConnection raw{db.path};
+    sqlite3_stmt* q = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw.db, "SELECT group_concat(sql, ';') FROM sqlite_schema WHERE tbl_name = 'jobs'",
+                               -1, &q, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+    std::string const sql = reinterpret_cast<char const*>(sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    CHECK(sql.find("state IN (") == std::string::npos);
+    CHECK(sql.find("jobs_due") != std::string::npos);
+    CHECK(sql.find("jobs_leased") != std::string::npos);
+    CHECK(sql.find("jobs_dead") != std::string::npos);
+    // The CHECK still holds.
+    CHECK(raw.exec("UPDATE jobs SET state = 'lost' WHERE id = 41") == SQLITE_CONSTRAINT);
 }
