@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "adapters/cli/demo_calls.hpp"
 #include "adapters/cli/demo_narration.hpp"
@@ -160,6 +161,31 @@ int run_demo(DemoOptions options) {
         replied_at);
     if (!copied) return demo.fail(demo.timed_out("the reply as a comment on the ticket"));
     narrator.reply_copied(*copied);
+
+    auto const ticket_id = std::to_string(world->zendesk().tickets().front().id);
+    int step = 6;
+    for (auto const& [name, command] : {std::pair{std::string{"take"}, "take " + ticket_id},
+                                        std::pair{std::string{"solve"}, "solve " + ticket_id +
+                                                                            " Fixed: the new SAML certificate is now trusted."}}) {
+        auto const asked_at = SteadyClock::now();
+        auto const answer = post_as_slack(port, "/slack/commands", kSigningSecret,
+                                          world->agent_command(command, name), "application/x-www-form-urlencoded");
+        if (answer.status != 200) {
+            return demo.fail("the service answered `/ticket " + command + "` with " + std::to_string(answer.status));
+        }
+        narrator.agent_commands(step++, command, answer);
+        auto const wanted = name == "take" ? std::string{"open"} : std::string{"solved"};
+        auto const done = demo.wait_for(
+            [&] {
+                auto const tickets = world->zendesk().tickets();
+                bool const changed = !tickets.empty() && tickets.front().status == wanted &&
+                                     (name != "take" || tickets.front().assignee_id.has_value());
+                return changed && world->command_answer(name).has_value();
+            },
+            asked_at);
+        if (!done) return demo.fail(demo.timed_out("`/ticket " + command + "` in the fake Zendesk"));
+        narrator.command_done(name, *done);
+    }
     narrator.api_calls();
     narrator.finished(since(started));
 

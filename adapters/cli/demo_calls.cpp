@@ -54,7 +54,8 @@ LoopbackAnswer loopback_get(std::uint16_t port, std::string path,
 }
 
 LoopbackAnswer post_as_slack(std::uint16_t port, std::string path,
-                             std::string const& signing_secret, std::string body) {
+                             std::string const& signing_secret, std::string body,
+                             std::string content_type) {
     auto const timestamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                               std::chrono::system_clock::now().time_since_epoch())
                                               .count());
@@ -64,7 +65,7 @@ LoopbackAnswer post_as_slack(std::uint16_t port, std::string path,
     request.method = http::bhttp::verb::post;
     request.url = url(port, path);
     request.headers = {{"X-Slack-Request-Timestamp", timestamp}, {"X-Slack-Signature", signature}};
-    request.content_type = "application/json";
+    request.content_type = std::move(content_type);
     request.body = std::move(body);
     request.timeout = std::chrono::seconds{10};
     return exchange(std::move(request));

@@ -22,6 +22,7 @@ LoopbackAnswer loopback_get(std::uint16_t port, std::string path,
 // POSTs a JSON body signed as Slack signs its requests: X-Slack-Signature is
 // "v0=" + hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + body)).
 LoopbackAnswer post_as_slack(std::uint16_t port, std::string path,
-                             std::string const& signing_secret, std::string body);
+                             std::string const& signing_secret, std::string body,
+                             std::string content_type = "application/json");
 
 }  // namespace tb::cli::demo

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/tickets/triage.hpp"
 
 namespace tb::cli::demo {
@@ -84,7 +86,10 @@ std::string block_line(json const& block) {
     } else if (type == "actions") {
         for (auto const& element : block.value("elements", json::array())) {
             if (!line.empty()) line += " ";
-            line += "[" + element["text"].value("text", "?") + "]";
+            // Buttons show their text; selects their placeholder and a ▾.
+            auto const& label = element.contains("text") ? element["text"] : element.value("placeholder", json::object());
+            auto const shown = label.is_object() ? label.value("text", std::string{"?"}) : std::string{"?"};
+            line += "[" + shown + (element.value("type", "") == "static_select" ? " ▾]" : "]");
         }
     } else if (type == "context") {
         for (auto const& element : block.value("elements", json::array()))
@@ -233,6 +238,32 @@ void Narrator::reply_copied(Millis after) {
     quote(out_, comment.body);
     out_ << "     ticket #" << ticket.id << " now has " << ticket.comments.size()
          << " comments\n\n";
+}
+
+void Narrator::agent_commands(int step, std::string const& command, LoopbackAnswer const& answer) {
+    out_ << step << ". Alex Agent types in the channel:\n" << kQuote << "/ticket " << command << '\n'
+         << "     Slack sends the command to POST /slack/commands: " << answer.status << " in "
+         << took(answer.took) << ", answering only Alex: ";
+    auto const ack = nlohmann::json::parse(answer.body, nullptr, false);
+    out_ << '"' << (ack.is_object() ? ack.value("text", std::string{}) : answer.body) << "\"\n";
+}
+
+void Narrator::command_done(std::string const& step, Millis after) {
+    auto const tickets = world_.zendesk().tickets();
+    if (tickets.empty()) return;
+    auto const& ticket = tickets.front();
+    std::string assignee = "nobody";
+    for (auto const& user : world_.zendesk().users()) {
+        if (ticket.assignee_id == user.id) assignee = user.name;
+    }
+    out_ << "   Zendesk: ticket #" << ticket.id << " is now " << ticket.status << ", assigned to " << assignee
+         << ", " << took(after) << " later\n";
+    if (auto const answer = world_.command_answer(step)) out_ << "     Alex is told: \"" << readable(*answer) << "\"\n";
+    if (auto const line = world_.last_thread_line()) out_ << "     the thread says: \"" << readable(*line) << "\"\n";
+    if (auto const card = world_.card(); card && !card->edits.empty()) {
+        out_ << "     and the card in the thread now shows status " << ticket.status << '\n';
+    }
+    out_ << '\n';
 }
 
 void Narrator::api_calls() {

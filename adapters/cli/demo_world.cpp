@@ -1,10 +1,13 @@
 #include "adapters/cli/demo_world.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -178,6 +181,46 @@ std::string DemoWorld::partner_replies() {
                {"text", kPartnerReply},     {"ts", reply_ts_},      {"thread_ts", root_ts_},
                {"channel_type", "channel"}, {"event_ts", reply_ts_}};
     return event_callback("EvDEMO" + run_id_ + "T", std::move(event));
+}
+
+std::string DemoWorld::agent_command(std::string const& text, std::string const& step) const {
+    auto encode = [](std::string const& value) {
+        std::string out;
+        for (unsigned char c : value) {
+            if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+                out += static_cast<char>(c);
+            } else {
+                char buf[4];
+                std::snprintf(buf, sizeof buf, "%%%02X", c);
+                out += buf;
+            }
+        }
+        return out;
+    };
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> const fields{
+        {"token", "demo"}, {"team_id", fakes::FakeSlack::kTeamId}, {"team_domain", "demo"},
+        {"channel_id", kChannel}, {"channel_name", kChannelName}, {"user_id", kAgent},
+        {"user_name", "alex"}, {"command", "/ticket"}, {"text", text}, {"api_app_id", "A0DEMO"},
+        {"is_enterprise_install", "false"}, {"response_url", slack_.response_url(run_id_ + "-" + step)},
+        {"trigger_id", "demo." + run_id_ + "." + step}};
+    for (auto const& [key, value] : fields) body += (body.empty() ? "" : "&") + key + "=" + encode(value);
+    return body;
+}
+
+std::optional<std::string> DemoWorld::command_answer(std::string const& step) const {
+    for (auto const& post : slack_.response_url_posts()) {
+        if (post.path.ends_with(run_id_ + "-" + step)) return post.body.value("text", std::string{});
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> DemoWorld::last_thread_line() const {
+    std::optional<std::string> line;
+    for (auto const& message : slack_.thread(kChannel, root_ts_)) {
+        if (!message.bot_id.empty() && message.blocks.is_null()) line = message.text;
+    }
+    return line;
 }
 
 }  // namespace tb::cli::demo

@@ -53,6 +53,13 @@ public:
     std::string reaction_event() const;
     // Posts the partner's reply in the thread (after the bot's card) and returns its event.
     std::string partner_replies();
+    // The form body of `/ticket <text>` typed by the agent in the channel; its answers go to
+    // the fake's response_url named after `step`.
+    std::string agent_command(std::string const& text, std::string const& step) const;
+    // What the service answered through that response_url, once it has.
+    std::optional<std::string> command_answer(std::string const& step) const;
+    // The bot's last plain message in the partner's thread (status lines), if any.
+    std::optional<std::string> last_thread_line() const;
 
 private:
     fakes::FakeSlack slack_;

@@ -13,12 +13,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include "adapters/cli/command_observer.hpp"
 #include "adapters/cli/flow_observer.hpp"
 #include "adapters/cli/job_observer.hpp"
 #include "adapters/http/client.hpp"
 #include "adapters/http/intake.hpp"
 #include "adapters/http/router.hpp"
 #include "adapters/http/server.hpp"
+#include "adapters/slack/agent_requests.hpp"
 #include "adapters/slack/intake.hpp"
 #include "adapters/slack/requests.hpp"
 #include "adapters/slack/web_api.hpp"
@@ -27,6 +29,7 @@
 #include "adapters/store/sqlite/sqlite_store.hpp"
 #include "adapters/zendesk/api.hpp"
 #include "adapters/zendesk/intake.hpp"
+#include "bot/commands/ticket_commands.hpp"
 #include "bot/jobs/runner.hpp"
 #include "bot/tickets/ticket_flows.hpp"
 
@@ -57,8 +60,14 @@ http::ServerLimits limits_from(bot::ServerSettings const& s) {
     return limits;
 }
 
-// Slack deliveries go to the ticket flows; the others have no flow yet.
-asio::awaitable<bot::JobOutcome> dispatch(bot::TicketFlows& flows, bot::Job job) {
+// Agents' commands, buttons and forms go to the ticket commands, other Slack deliveries to the
+// ticket flows; Zendesk's webhooks have no flow yet.
+asio::awaitable<bot::JobOutcome> dispatch(bot::TicketFlows& flows, bot::TicketCommands& commands, bot::Job job) {
+    if (job.source == bot::Source::slack_command || job.source == bot::Source::slack_interaction) {
+        if (auto request = slack::parse_agent_request(job.source, job.payload)) {
+            co_return co_await commands.handle(std::move(*request), std::move(job.delivery_id));
+        }
+    }
     if (job.source != bot::Source::slack_event && job.source != bot::Source::slack_interaction) {
         spdlog::debug("job {}: {} {} has no flow yet", job.id, bot::to_string(job.source), job.delivery_id);
         co_return bot::JobOutcome::done();
@@ -99,9 +108,11 @@ int Service::run() {
         zendesk::ZendeskAuth{secrets.zendesk_email, secrets.zendesk_api_token, secrets.zendesk_oauth_token});
     LoggingFlowObserver flow_observer{metrics};
     bot::TicketFlows flows{settings, *chat, *desk, *ledger, clock, flow_observer};
+    LoggingCommandObserver command_observer{metrics};
+    bot::TicketCommands commands{settings, *chat, *desk, *ledger, clock, command_observer};
 
     LoggingJobObserver observer{metrics};
-    auto handler = [&flows](bot::Job job) { return dispatch(flows, std::move(job)); };
+    auto handler = [&flows, &commands](bot::Job job) { return dispatch(flows, commands, std::move(job)); };
     bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, bot::RunnerSettings{}};
     http::IntakeContext context{store, metrics, clock, [&runner] { runner.wake(); }};
     auto form_check = [&desk = *desk](bot::TicketForm form) { return check_form(desk, std::move(form)); };

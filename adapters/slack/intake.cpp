@@ -10,6 +10,7 @@
 #include "adapters/slack/form.hpp"
 #include "adapters/slack/requests.hpp"
 #include "adapters/slack/signature.hpp"
+#include "bot/commands/command.hpp"
 
 namespace tb::slack {
 namespace {
@@ -175,9 +176,13 @@ asio::awaitable<http::Response> SlackIntake::commands(http::Request request) {
     }
     auto const& trigger = form->at("trigger_id");
     if (trigger.size() > kMaxDeliveryIdBytes) co_return malformed(request, "trigger_id too long");
+    // Recorded whatever it says (accepted means durable); a mistake or `help` is answered here
+    // and its job does nothing more, the rest say what is coming through the response_url.
+    auto const ack = bot::acknowledge(form->count("text") ? form->at("text") : std::string{});
+    auto ok = http::make_json_response(request, status::ok,
+                                       json{{"response_type", "ephemeral"}, {"text", ack.text}}.dump());
     bot::Delivery delivery{bot::Source::slack_command, "trigger:" + trigger, std::move(request.body()),
                            context_.clock.now()};
-    auto ok = http::make_response(request, status::ok);
     co_return co_await http::record_then_answer(context_, request, std::move(delivery), std::move(ok));
 }
 

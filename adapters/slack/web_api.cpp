@@ -75,6 +75,12 @@ public:
                                            std::string emoji) override;
     asio::awaitable<ApiResult<void>> open_ticket_form(std::string trigger_id,
                                                       bot::TicketDraft draft) override;
+    asio::awaitable<ApiResult<void>> open_solve_form(std::string trigger_id,
+                                                     bot::SolveDraft draft) override;
+    asio::awaitable<ApiResult<void>> respond(std::string response_url,
+                                             bot::CommandReply reply) override;
+    asio::awaitable<ApiResult<std::vector<std::string>>> usergroup_members(
+        std::string usergroup) override;
 
 private:
     struct CachedUser {
@@ -243,6 +249,42 @@ asio::awaitable<ApiResult<void>> SlackChat::open_ticket_form(std::string trigger
     auto answer = co_await web_.post("views.open", std::move(args));
     if (!answer) co_return failure<void>(answer.error());
     co_return ApiResult<void>{};
+}
+
+asio::awaitable<ApiResult<void>> SlackChat::open_solve_form(std::string trigger_id,
+                                                            bot::SolveDraft draft) {
+    Json args = {{"trigger_id", std::move(trigger_id)}, {"view", solve_form_view(draft)}};
+    auto answer = co_await web_.post("views.open", std::move(args));
+    if (!answer) co_return failure<void>(answer.error());
+    co_return ApiResult<void>{};
+}
+
+asio::awaitable<ApiResult<void>> SlackChat::respond(std::string response_url,
+                                                    bot::CommandReply reply) {
+    Json body = {{"response_type", "ephemeral"}, {"replace_original", false}};
+    if (reply.listing) {
+        // With blocks, Slack shows only them; the text is the notification's fallback.
+        body["blocks"] = listing_blocks(*reply.listing, reply.text);
+        auto const fallback = reply.text.empty() ? escape_mrkdwn(reply.listing->title) : reply.text;
+        body["text"] = clip(fallback, kMaxMessageText);
+    } else {
+        body["text"] = clip(reply.text, kMaxMessageText);
+    }
+    co_return co_await web_.post_response(std::move(response_url), std::move(body));
+}
+
+asio::awaitable<ApiResult<std::vector<std::string>>> SlackChat::usergroup_members(
+    std::string usergroup) {
+    QueryArgs args{{"usergroup", std::move(usergroup)}};
+    auto answer = co_await web_.get("usergroups.users.list", std::move(args));
+    if (!answer) co_return failure<std::vector<std::string>>(answer.error());
+    std::vector<std::string> members;
+    if (auto const users = answer->find("users"); users != answer->end() && users->is_array()) {
+        for (auto const& user : *users) {
+            if (user.is_string()) members.push_back(user.get<std::string>());
+        }
+    }
+    co_return members;
 }
 
 }  // namespace

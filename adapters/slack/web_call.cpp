@@ -16,9 +16,9 @@ namespace {
 using Kind = bot::ApiError::Kind;
 
 // Slack's errors that mean "what you named is not there".
-constexpr std::array<std::string_view, 7> kNotFound{
+constexpr std::array<std::string_view, 8> kNotFound{
     "channel_not_found", "thread_not_found", "message_not_found", "user_not_found",
-    "users_not_found",   "file_not_found",   "not_found",
+    "users_not_found",   "file_not_found",   "not_found",         "no_such_subteam",
 };
 // Slack's errors that say "try again later".
 constexpr std::array<std::string_view, 4> kTransient{"internal_error", "fatal_error",
@@ -46,6 +46,23 @@ bool contains(auto const& list, std::string_view code) {
 std::string host_of(std::string const& url) {
     auto const parsed = boost::urls::parse_absolute_uri(url);
     return parsed ? std::string{parsed->encoded_host()} : std::string{};
+}
+
+// "scheme://host:port" in lowercase with the scheme's default port written out; empty for
+// URLs a response may not go to (relative, with user info, not http(s)).
+std::string origin_of(std::string const& url) {
+    auto const parsed = boost::urls::parse_absolute_uri(url);
+    if (!parsed || parsed->has_userinfo() || parsed->encoded_host().empty()) return {};
+    std::string scheme{parsed->scheme()};
+    std::string host{parsed->encoded_host()};
+    for (auto* text : {&scheme, &host}) {
+        std::transform(text->begin(), text->end(), text->begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    }
+    if (scheme != "https" && scheme != "http") return {};
+    std::string port{parsed->port()};
+    if (port.empty()) port = scheme == "https" ? "443" : "80";
+    return scheme + "://" + host + ":" + port;
 }
 
 std::string encoded(std::string_view text) {
@@ -88,6 +105,7 @@ WebCaller::WebCaller(http::HttpClient& client, std::string api_url, std::string 
     : client_{client}, api_url_{std::move(api_url)}, authorization_{"Bearer " + bot_token} {
     while (!api_url_.empty() && api_url_.back() == '/') api_url_.pop_back();
     api_host_ = host_of(api_url_);
+    api_origin_ = origin_of(api_url_);
 }
 
 asio::awaitable<bot::ApiResult<Json>> WebCaller::post(char const* method, Json args) {
@@ -166,6 +184,54 @@ asio::awaitable<bot::ApiResult<std::string>> WebCaller::fetch_file(std::string u
         co_return failure<std::string>(bot::api_error(Kind::rejected, "file too large"));
     }
     co_return std::move(sent->body());
+}
+
+bool WebCaller::may_respond_to(std::string const& url) const {
+    auto const origin = origin_of(url);
+    if (origin.empty()) return false;
+    return origin == "https://hooks.slack.com:443" || origin == api_origin_;
+}
+
+asio::awaitable<bot::ApiResult<void>> WebCaller::post_response(std::string url, Json body) {
+    if (!may_respond_to(url)) {
+        co_return failure<void>(
+            bot::api_error(Kind::rejected, "response_url is not on Slack's hooks host"));
+    }
+    http::OutboundRequest request;
+    request.method = http::bhttp::verb::post;
+    request.url = std::move(url);
+    request.body = body.dump();
+    request.content_type = "application/json; charset=utf-8";
+    auto sent = co_await client_.send(std::move(request));
+    if (!sent) co_return failure<void>(transport_error(sent.error()));
+    auto const status = sent->result_int();
+    if (status == 429) {
+        co_return failure<void>(
+            bot::api_error(Kind::rate_limited, "ratelimited", retry_after(*sent)));
+    }
+    if (status >= 500) {
+        co_return failure<void>(
+            bot::api_error(Kind::unavailable, "HTTP " + std::to_string(status)));
+    }
+    // Errors come as a short code ("used_url", "expired_url", "invalid_blocks"), sometimes
+    // wrapped in Slack's usual {"ok":false,"error":…}.
+    auto const answer = Json::parse(sent->body(), nullptr, false);
+    std::string code;
+    auto const ok = answer.is_object() ? answer.find("ok") : answer.end();
+    if (answer.is_object() && ok != answer.end() && *ok == false) {
+        auto const error = answer.find("error");
+        code = error != answer.end() && error->is_string() ? error->get<std::string>()
+                                                           : std::string{"unknown_error"};
+    } else if (status != 200) {
+        auto const& text = sent->body();
+        auto const plain = !text.empty() && text.size() <= 64 &&
+                           std::all_of(text.begin(), text.end(), [](unsigned char c) {
+                               return std::isalnum(c) != 0 || c == '_';
+                           });
+        code = plain ? text : "HTTP " + std::to_string(status);
+    }
+    if (code.empty()) co_return bot::ApiResult<void>{};
+    co_return failure<void>(bot::api_error(Kind::rejected, code));
 }
 
 }  // namespace tb::slack

@@ -41,14 +41,20 @@ public:
     // Downloads a url_private; `rejected` when the body is over max_bytes.
     asio::awaitable<bot::ApiResult<std::string>> fetch_file(std::string url,
                                                             std::int64_t max_bytes);
+    // POSTs `body` as JSON to a command's or action's response_url, without the token. Only
+    // https://hooks.slack.com/… or the API's own origin (a fake's) is accepted; any other URL
+    // is `rejected` and nothing is sent. Slack answers such posts with a plain "ok".
+    asio::awaitable<bot::ApiResult<void>> post_response(std::string url, Json body);
 
 private:
     asio::awaitable<bot::ApiResult<Json>> call(http::OutboundRequest request);
     bool may_get_token(std::string_view url) const;
+    bool may_respond_to(std::string const& url) const;
 
     http::HttpClient& client_;
     std::string api_url_;  // no trailing '/'
     std::string api_host_;
+    std::string api_origin_;  // scheme://host:port, lowercase, port always written
     std::string authorization_;
 };
 

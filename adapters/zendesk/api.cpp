@@ -28,6 +28,9 @@ constexpr auto kGroupTtl = std::chrono::minutes{5};
 constexpr auto kGroupRecheck = std::chrono::seconds{30};
 constexpr int kMaxGroupPages = 50;
 constexpr std::size_t kMaxIdempotencyKey = 255;
+// The Search API gives at most 100 results a page and 1,000 a query.
+constexpr std::size_t kSearchPerPage = 100;
+constexpr int kMaxSearchPages = 10;
 
 template <class T>
 ApiResult<T> failure(bot::ApiError error) {
@@ -73,10 +76,41 @@ std::string idempotency_key(std::string key) {
     return http::to_hex(http::hmac_sha256("ticketbridge-idempotency", key));
 }
 
-struct Group {
-    bot::GroupId id = 0;
-    std::string name;
-};
+using Group = bot::DeskGroup;
+
+std::optional<bot::DeskUser> parse_user(Json const& user) {
+    if (!user.is_object()) return std::nullopt;
+    auto const id = user.find("id");
+    if (id == user.end() || !id->is_number_integer()) return std::nullopt;
+    bot::DeskUser out;
+    out.id = id->get<bot::DeskUserId>();
+    for (auto [key, slot] : {std::pair{"name", &out.name}, std::pair{"email", &out.email},
+                             std::pair{"role", &out.role}}) {
+        auto const it = user.find(key);
+        if (it != user.end() && it->is_string()) *slot = it->get<std::string>();
+    }
+    return out;
+}
+
+// The Search API query for a `list` scope: unsolved tickets (new, open, pending, hold);
+// nullopt when the scope lacks the id it needs.
+std::optional<std::string> search_query(bot::TicketQuery const& query) {
+    std::string out = "type:ticket status<solved";
+    using Scope = bot::TicketQuery::Scope;
+    switch (query.scope) {
+        case Scope::all_open:
+            return out;
+        case Scope::assigned_to:
+            if (!query.assignee) return std::nullopt;
+            return out + " assignee:" + std::to_string(*query.assignee);
+        case Scope::unassigned:
+            return out + " assignee:none";
+        case Scope::in_group:
+            if (!query.group) return std::nullopt;
+            return out + " group:" + std::to_string(*query.group);
+    }
+    return std::nullopt;
+}
 
 class ZendeskDesk final : public bot::TicketDesk {
 public:
@@ -89,8 +123,12 @@ public:
     asio::awaitable<ApiResult<std::optional<bot::Ticket>>> find_by_external_id(
         std::string external_id) override;
     asio::awaitable<ApiResult<bot::Ticket>> get(bot::TicketId id) override;
-    asio::awaitable<ApiResult<bot::Ticket>> comment(bot::TicketId id, bot::NewComment comment,
-                                                    bot::TicketChange change) override;
+    asio::awaitable<ApiResult<bot::Ticket>> update(bot::TicketId id, bot::TicketChange change,
+                                                   std::optional<bot::NewComment> comment) override;
+    asio::awaitable<ApiResult<std::optional<bot::DeskUser>>> find_person(
+        std::string email) override;
+    asio::awaitable<ApiResult<bot::TicketPage>> search(bot::TicketQuery query) override;
+    asio::awaitable<ApiResult<std::vector<bot::DeskGroup>>> groups() override;
     asio::awaitable<ApiResult<std::optional<bot::DeskUserId>>> find_user(
         std::string email) override;
     asio::awaitable<ApiResult<std::string>> user_name(bot::DeskUserId id) override;
@@ -106,7 +144,7 @@ public:
 private:
     asio::awaitable<ApiResult<bot::Ticket>> ticket_from(http::OutboundRequest request);
     // The group list, from the cache when it is younger than max_age.
-    asio::awaitable<ApiResult<std::vector<Group>>> groups(SteadyClock::duration max_age);
+    asio::awaitable<ApiResult<std::vector<Group>>> cached_groups(SteadyClock::duration max_age);
     asio::awaitable<ApiResult<std::vector<Group>>> load_groups();
 
     ApiCaller api_;
@@ -150,33 +188,77 @@ asio::awaitable<ApiResult<bot::Ticket>> ZendeskDesk::get(bot::TicketId id) {
     co_return co_await ticket_from(std::move(out));
 }
 
-asio::awaitable<ApiResult<bot::Ticket>> ZendeskDesk::comment(bot::TicketId id,
-                                                             bot::NewComment comment,
-                                                             bot::TicketChange change) {
+asio::awaitable<ApiResult<bot::Ticket>> ZendeskDesk::update(
+    bot::TicketId id, bot::TicketChange change, std::optional<bot::NewComment> comment) {
+    // A 422 (e.g. solving without an assignee) comes back from read_answer as `rejected` with
+    // Zendesk's detail descriptions, or as `closed` for a closed ticket.
     auto out = json_request(bhttp::verb::put, "/api/v2/tickets/" + std::to_string(id),
-                            update_body(comment, change));
+                            update_body(change, comment));
     co_return co_await ticket_from(std::move(out));
 }
 
-asio::awaitable<ApiResult<std::optional<bot::DeskUserId>>> ZendeskDesk::find_user(
+asio::awaitable<ApiResult<std::optional<bot::DeskUser>>> ZendeskDesk::find_person(
     std::string email) {
-    using Found = std::optional<bot::DeskUserId>;
+    using Found = std::optional<bot::DeskUser>;
     if (email.empty()) co_return Found{};
     auto out = request(bhttp::verb::get, "/api/v2/users/search?query=" + encoded("email:" + email));
     auto answer = co_await api_.send(std::move(out));
     if (!answer) co_return failure<Found>(answer.error());
     // Search matches loosely; only the exact address (case aside) is this person.
     auto const wanted = lower(email);
-    for (auto const& user : answer->value("users", Json::array())) {
-        auto const id = user.find("id");
-        if (id == user.end() || !id->is_number_integer()) continue;
-        auto const address = user.find("email");
-        if (address != user.end() && address->is_string() &&
-            lower(address->get<std::string>()) == wanted) {
-            co_return Found{id->get<bot::DeskUserId>()};
-        }
+    for (auto const& item : answer->value("users", Json::array())) {
+        auto user = parse_user(item);
+        if (user && lower(user->email) == wanted) co_return user;
     }
     co_return Found{};
+}
+
+asio::awaitable<ApiResult<std::optional<bot::DeskUserId>>> ZendeskDesk::find_user(
+    std::string email) {
+    using Found = std::optional<bot::DeskUserId>;
+    auto person = co_await find_person(std::move(email));
+    if (!person) co_return failure<Found>(person.error());
+    if (!*person) co_return Found{};
+    co_return Found{(*person)->id};
+}
+
+asio::awaitable<ApiResult<bot::TicketPage>> ZendeskDesk::search(bot::TicketQuery query) {
+    bot::TicketPage found;
+    auto const terms = search_query(query);
+    if (!terms) {
+        co_return failure<bot::TicketPage>(
+            bot::api_error(Kind::rejected, "the ticket query names no assignee or group"));
+    }
+    auto const per_page = std::clamp<std::size_t>(query.limit, 1, kSearchPerPage);
+    auto const base = "/api/v2/search?query=" + encoded(*terms) +
+                      "&sort_by=created_at&sort_order=asc&per_page=" + std::to_string(per_page);
+    for (int page = 1; page <= kMaxSearchPages; ++page) {
+        auto target = page == 1 ? base : base + "&page=" + std::to_string(page);
+        auto out = request(bhttp::verb::get, std::move(target));
+        auto answer = co_await api_.send(std::move(out));
+        if (!answer) co_return failure<bot::TicketPage>(answer.error());
+        auto const count = answer->find("count");
+        if (count == answer->end() || !count->is_number_unsigned()) {
+            co_return failure<bot::TicketPage>(malformed("the result count"));
+        }
+        found.total = count->get<std::size_t>();
+        auto const results = answer->value("results", Json::array());
+        for (auto const& item : results) {
+            if (found.tickets.size() >= query.limit) break;
+            if (!item.is_object() || item.value("result_type", "") != "ticket") continue;
+            if (auto ticket = parse_ticket(item)) found.tickets.push_back(std::move(*ticket));
+        }
+        auto const next = answer->find("next_page");
+        if (found.tickets.size() >= query.limit || results.empty() || next == answer->end() ||
+            !next->is_string()) {
+            break;
+        }
+    }
+    co_return found;
+}
+
+asio::awaitable<ApiResult<std::vector<bot::DeskGroup>>> ZendeskDesk::groups() {
+    co_return co_await cached_groups(kGroupTtl);
 }
 
 asio::awaitable<ApiResult<std::string>> ZendeskDesk::user_name(bot::DeskUserId id) {
@@ -219,7 +301,8 @@ asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::load_groups() {
     co_return found;
 }
 
-asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::groups(SteadyClock::duration max_age) {
+asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::cached_groups(
+    SteadyClock::duration max_age) {
     {
         std::scoped_lock lock{mutex_};
         if (groups_loaded_ && SteadyClock::now() - *groups_loaded_ < max_age) co_return groups_;
@@ -243,10 +326,10 @@ asio::awaitable<ApiResult<std::optional<bot::GroupId>>> ZendeskDesk::group_id(st
         }
         return std::nullopt;
     };
-    auto all = co_await groups(kGroupTtl);
+    auto all = co_await cached_groups(kGroupTtl);
     if (!all) co_return failure<Found>(all.error());
     if (auto const id = find(*all, name)) co_return id;
-    all = co_await groups(kGroupRecheck);
+    all = co_await cached_groups(kGroupRecheck);
     if (!all) co_return failure<Found>(all.error());
     co_return find(*all, name);
 }
@@ -255,11 +338,11 @@ asio::awaitable<ApiResult<std::string>> ZendeskDesk::group_name(bot::GroupId id)
     auto const find = [](std::vector<Group> const& all, bot::GroupId wanted) {
         return std::find_if(all.begin(), all.end(), [&](Group const& g) { return g.id == wanted; });
     };
-    auto all = co_await groups(kGroupTtl);
+    auto all = co_await cached_groups(kGroupTtl);
     if (!all) co_return failure<std::string>(all.error());
     auto found = find(*all, id);
     if (found == all->end()) {
-        all = co_await groups(kGroupRecheck);
+        all = co_await cached_groups(kGroupRecheck);
         if (!all) co_return failure<std::string>(all.error());
         found = find(*all, id);
     }
@@ -271,7 +354,7 @@ asio::awaitable<ApiResult<std::string>> ZendeskDesk::group_name(bot::GroupId id)
 }
 
 asio::awaitable<ApiResult<std::vector<std::string>>> ZendeskDesk::group_names() {
-    auto all = co_await groups(kGroupTtl);
+    auto all = co_await cached_groups(kGroupTtl);
     if (!all) co_return failure<std::vector<std::string>>(all.error());
     std::vector<std::string> names;
     for (auto const& group : *all) names.push_back(group.name);

@@ -1,7 +1,13 @@
 #include "adapters/zendesk/ticket_json.hpp"
 
+#include <cctype>
+#include <chrono>
 #include <cstdint>
+#include <ctime>
+#include <iomanip>
+#include <sstream>
 #include <string>
+#include <string_view>
 
 namespace tb::zendesk {
 namespace {
@@ -60,10 +66,33 @@ Json create_body(bot::NewTicket const& ticket) {
     return {{"ticket", std::move(out)}};
 }
 
-Json update_body(bot::NewComment const& comment, bot::TicketChange const& change) {
-    Json out = {{"comment", comment_json(comment)}};
+Json update_body(bot::TicketChange const& change, std::optional<bot::NewComment> const& comment) {
+    Json out = Json::object();
     if (change.status) out["status"] = *change.status;
+    if (change.priority) out["priority"] = priority_name(*change.priority);
+    if (change.group_id) out["group_id"] = *change.group_id;
+    if (change.assignee_id) out["assignee_id"] = *change.assignee_id;
+    if (change.subject) out["subject"] = *change.subject;
+    if (comment) out["comment"] = comment_json(*comment);
     return {{"ticket", std::move(out)}};
+}
+
+std::optional<bot::Instant> parse_instant(std::string const& text) {
+    // Exactly YYYY-MM-DDTHH:MM:SSZ; get_time alone would accept looser forms.
+    static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:ddZ";
+    if (text.size() != kShape.size()) return std::nullopt;
+    for (std::size_t i = 0; i < kShape.size(); ++i) {
+        auto const c = static_cast<unsigned char>(text[i]);
+        if (kShape[i] == 'd' ? std::isdigit(c) == 0 : text[i] != kShape[i]) return std::nullopt;
+    }
+    std::tm tm{};
+    std::istringstream in{text};
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+    if (in.fail()) return std::nullopt;
+    auto const seconds = timegm(&tm);
+    if (seconds == static_cast<std::time_t>(-1)) return std::nullopt;
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::from_time_t(seconds));
 }
 
 std::optional<bot::Ticket> parse_ticket(Json const& ticket) {
@@ -82,6 +111,8 @@ std::optional<bot::Ticket> parse_ticket(Json const& ticket) {
         external != ticket.end() && external->is_string()) {
         out.external_id = external->get<std::string>();
     }
+    if (auto const at = parse_instant(text_of(ticket, "created_at"))) out.created_at = *at;
+    if (auto const at = parse_instant(text_of(ticket, "updated_at"))) out.updated_at = *at;
     return out;
 }
 

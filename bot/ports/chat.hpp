@@ -64,6 +64,39 @@ struct TicketCard {
     std::string group;                     // empty when unassigned
     std::string assignee;                  // empty when unassigned
     std::optional<std::int64_t> follow_up_of;  // the closed ticket this one follows
+    std::vector<std::string> groups;           // choices of the card's group select
+};
+
+// One row of a `/ticket list` answer.
+struct TicketLine {
+    std::int64_t ticket_id = 0;
+    std::string url;
+    std::string subject;
+    std::string priority;  // empty when unset
+    std::string status;
+    std::string assignee;  // empty when unassigned
+    std::string age;       // "3d", "5h"
+    std::string sla;       // empty when SLA state is not known
+};
+
+struct TicketListing {
+    std::string title;  // "Unassigned tickets"
+    std::vector<TicketLine> lines;
+    std::size_t more = 0;  // matching tickets not shown
+};
+
+// An answer to a slash command or button, sent to its response_url (ephemeral).
+struct CommandReply {
+    std::string text;  // Slack mrkdwn
+    std::optional<TicketListing> listing;
+};
+
+// What the "Solve ticket" modal needs to come back to the ticket and its card.
+struct SolveDraft {
+    std::int64_t ticket_id = 0;
+    std::string subject;
+    std::string channel;  // where the card is; empty when solved from elsewhere
+    std::string card_ts;
 };
 
 // What the "Create ticket" modal starts with, and where the ticket will come from.
@@ -110,6 +143,15 @@ public:
     // Opens the "Create ticket" modal; the trigger is good for 3 seconds after Slack issued it.
     virtual asio::awaitable<ApiResult<void>> open_ticket_form(std::string trigger_id,
                                                               TicketDraft draft) = 0;
+    // Opens the "Solve ticket" modal that asks for the solving note.
+    virtual asio::awaitable<ApiResult<void>> open_solve_form(std::string trigger_id,
+                                                             SolveDraft draft) = 0;
+    // Answers a command or button through its response_url (only Slack's own hosts, or the
+    // configured API host, are accepted as response_url).
+    virtual asio::awaitable<ApiResult<void>> respond(std::string response_url, CommandReply reply) = 0;
+    // The user ids in a user group (usergroups.users.list).
+    virtual asio::awaitable<ApiResult<std::vector<std::string>>> usergroup_members(
+        std::string usergroup) = 0;
 };
 
 }  // namespace tb::bot

@@ -77,6 +77,11 @@ public:
     // Moves written replies from the queue to the copied messages, in one commit.
     virtual asio::awaitable<Result<void>> written(std::vector<PendingReply> replies,
                                                   TicketId into) = 0;
+
+    // Steps of a request already carried out (e.g. "applied" for a command's Zendesk change),
+    // so a retried job does only what is left. Keyed by the request's delivery id.
+    virtual asio::awaitable<Result<bool>> step_done(std::string delivery, std::string step) = 0;
+    virtual asio::awaitable<Result<void>> mark_step(std::string delivery, std::string step) = 0;
 };
 
 }  // namespace tb::bot

@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "bot/clock.hpp"
 #include "bot/config/settings.hpp"
 #include "bot/ports/api_error.hpp"
 
@@ -28,6 +29,37 @@ struct Ticket {
     std::optional<DeskUserId> assignee_id;
     std::optional<DeskUserId> requester_id;
     std::optional<std::string> external_id;
+    Instant created_at{};
+    Instant updated_at{};
+};
+
+// A Zendesk user as the commands need it: agents may be assigned and author comments.
+struct DeskUser {
+    DeskUserId id = 0;
+    std::string name;
+    std::string email;
+    std::string role;  // end-user, agent, admin
+
+    bool is_agent() const { return role == "agent" || role == "admin"; }
+};
+
+struct DeskGroup {
+    GroupId id = 0;
+    std::string name;
+};
+
+// Which unsolved tickets `list` shows (status below solved).
+struct TicketQuery {
+    enum class Scope { all_open, assigned_to, unassigned, in_group };
+    Scope scope = Scope::all_open;
+    std::optional<DeskUserId> assignee;  // for assigned_to
+    std::optional<GroupId> group;        // for in_group
+    std::size_t limit = 100;             // at most this many tickets are returned
+};
+
+struct TicketPage {
+    std::vector<Ticket> tickets;
+    std::size_t total = 0;  // how many match in all
 };
 
 struct Requester {
@@ -54,9 +86,13 @@ struct NewTicket {
     std::optional<TicketId> follow_up_of;  // a closed ticket this one follows up
 };
 
-// Fields a comment may change at the same time.
+// Fields to change; unset ones stay as they are.
 struct TicketChange {
     std::optional<std::string> status;
+    std::optional<Priority> priority;
+    std::optional<GroupId> group_id;
+    std::optional<DeskUserId> assignee_id;
+    std::optional<std::string> subject;
 };
 
 // The Zendesk Support API as the flows use it. adapters/zendesk implements it.
@@ -70,10 +106,19 @@ public:
     virtual asio::awaitable<ApiResult<std::optional<Ticket>>> find_by_external_id(
         std::string external_id) = 0;
     virtual asio::awaitable<ApiResult<Ticket>> get(TicketId id) = 0;
-    // Fails with `closed` when the ticket is closed.
-    virtual asio::awaitable<ApiResult<Ticket>> comment(TicketId id, NewComment comment,
-                                                       TicketChange change) = 0;
+    // Changes fields and adds a comment (when given) in one update. Fails with `closed` when
+    // the ticket is closed and `rejected` with Zendesk's reason when it refuses the change.
+    virtual asio::awaitable<ApiResult<Ticket>> update(TicketId id, TicketChange change,
+                                                      std::optional<NewComment> comment) = 0;
+    asio::awaitable<ApiResult<Ticket>> comment(TicketId id, NewComment comment, TicketChange change) {
+        return update(id, std::move(change), std::move(comment));
+    }
     virtual asio::awaitable<ApiResult<std::optional<DeskUserId>>> find_user(std::string email) = 0;
+    // The Zendesk user with this e-mail, whatever the role; nullopt when there is none.
+    virtual asio::awaitable<ApiResult<std::optional<DeskUser>>> find_person(std::string email) = 0;
+    // Unsolved tickets, oldest first.
+    virtual asio::awaitable<ApiResult<TicketPage>> search(TicketQuery query) = 0;
+    virtual asio::awaitable<ApiResult<std::vector<DeskGroup>>> groups() = 0;
     virtual asio::awaitable<ApiResult<std::string>> user_name(DeskUserId id) = 0;
     // Group ids by name and back (the adapter may cache the list).
     virtual asio::awaitable<ApiResult<std::optional<GroupId>>> group_id(std::string name) = 0;

@@ -3,6 +3,7 @@
 
 #include "bot/tickets/markup.hpp"
 #include "bot/tickets/ticket_flows.hpp"
+#include "bot/tickets/ticket_card.hpp"
 #include "bot/tickets/triage.hpp"
 
 namespace tb::bot {
@@ -188,7 +189,7 @@ asio::awaitable<JobOutcome> TicketFlows::finish(ThreadRecord record, std::string
     if (record.card_ts.empty()) {
         auto const ticket = co_await desk_.get(record.ticket_id);
         if (!ticket) co_return outcome_of(ticket.error(), "get ticket");
-        auto card = co_await card_for(*ticket, record.follows);
+        auto card = co_await ticket_card(desk_, *ticket, record.follows);
         auto const posted = co_await chat_.post_card(record.key.channel, record.key.thread_ts, std::move(card));
         if (!posted) co_return outcome_of(posted.error(), "post card");
         record.card_ts = *posted;

@@ -2,6 +2,7 @@
 
 #include "bot/tickets/markup.hpp"
 #include "bot/tickets/ticket_flows.hpp"
+#include "bot/tickets/ticket_card.hpp"
 #include "bot/tickets/triage.hpp"
 
 namespace tb::bot {
@@ -136,7 +137,7 @@ asio::awaitable<ApiResult<ThreadRecord>> TicketFlows::follow_up(ThreadRecord rec
     record.follows = closed.id;
     record.ticket_id = ticket.id;
     if (!record.card_ts.empty()) {
-        auto card = co_await card_for(ticket, closed.id);
+        auto card = co_await ticket_card(desk_, ticket, closed.id);
         auto const updated = co_await chat_.update_card(record.key.channel, record.card_ts, std::move(card));
         if (!updated && updated.error().transient()) co_return updated.error();
     }

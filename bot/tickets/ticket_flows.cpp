@@ -117,23 +117,6 @@ asio::awaitable<std::string> TicketFlows::display_name(std::string user_id) {
     co_return user ? user->display() : user_id;
 }
 
-asio::awaitable<TicketCard> TicketFlows::card_for(Ticket ticket, std::optional<TicketId> follows) {
-    TicketCard card;
-    card.ticket_id = ticket.id;
-    card.url = desk_.agent_url(ticket.id);
-    card.subject = ticket.subject;
-    card.status = ticket.status;
-    card.priority = ticket.priority;
-    card.follow_up_of = follows;
-    if (ticket.group_id) {
-        if (auto name = co_await desk_.group_name(*ticket.group_id)) card.group = std::move(*name);
-    }
-    if (ticket.assignee_id) {
-        if (auto name = co_await desk_.user_name(*ticket.assignee_id)) card.assignee = std::move(*name);
-    }
-    co_return card;
-}
-
 std::optional<std::chrono::milliseconds> TicketFlows::update_budget(TicketId id) {
     std::lock_guard lock{budget_mutex_};
     auto const now = clock_.now();

@@ -76,7 +76,6 @@ private:
                                                                 std::vector<std::string>& notes);
     asio::awaitable<JobOutcome> finish(ThreadRecord record, std::string message_ts);
     asio::awaitable<JobOutcome> point_to_existing(ThreadRecord record);
-    asio::awaitable<TicketCard> card_for(Ticket ticket, std::optional<TicketId> follows);
 
     asio::awaitable<JobOutcome> on_reply(ThreadReply reply);
     asio::awaitable<JobOutcome> on_edit(MessageEdited edit);

@@ -57,6 +57,7 @@ Response FakeZendesk::State::dispatch(Route const& route, Request const& req) {
         if (m == "PUT") return update_ticket(it->second, body);
         return reply(http::status::ok, {{"ticket", to_json(it->second)}});
     }
+    if (s[0] == "search" && s.size() == 1 && m == "GET") return search(route);
     if (s[0] == "users") return users_api(route, body);
     if (s[0] == "groups") return groups_api(route);
     if (s[0] == "uploads" && s.size() == 1) return upload(route, req);

@@ -135,6 +135,9 @@ Response FakeZendesk::State::create_ticket(json const& body) {
     t.updated_at = t.created_at;
     json events = json::array();
     if (auto error = apply_fields(t, in, events)) return *error;
+    if (t.status == "solved" && !t.assignee_id) {
+        return reply(http::status::unprocessable_entity, solve_needs_assignee);
+    }
     if (in.contains("via_followup_source_id")) {
         // "The parameter only works with closed tickets. It has no effect with other tickets."
         auto const source = opt_id(in["via_followup_source_id"]);
@@ -178,6 +181,9 @@ Response FakeZendesk::State::update_ticket(ZendeskTicket& t, json const& body) {
     auto updated = t;
     json events = json::array();
     if (auto error = apply_fields(updated, in, events)) return *error;
+    if (in.contains("status") && updated.status == "solved" && !updated.assignee_id) {
+        return reply(http::status::unprocessable_entity, solve_needs_assignee);
+    }
     if (in.contains("comment")) {
         events.push_back(add_comment(updated, in["comment"], true, api_user));
     }

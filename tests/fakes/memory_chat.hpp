@@ -24,6 +24,8 @@ public:
         std::string text;
         bot::TicketCard card;
         bot::TicketDraft draft;
+        std::optional<bot::CommandReply> reply;  // respond: the answer
+        bot::SolveDraft solve;                   // solve_form
     };
 
     bot::ChatIdentity me{"T1", "UBOT", "BBOT"};
@@ -31,6 +33,14 @@ public:
     void add_user(bot::ChatUser user) {
         std::lock_guard lock{mutex_};
         users_[user.id] = std::move(user);
+    }
+    void set_usergroup(std::string id, std::vector<std::string> members) {
+        std::lock_guard lock{mutex_};
+        usergroups_[std::move(id)] = std::move(members);
+    }
+    int usergroup_calls() const {
+        std::lock_guard lock{mutex_};
+        return usergroup_calls_;
     }
     void add_message(bot::ChatMessage message) {
         std::lock_guard lock{mutex_};
@@ -93,34 +103,56 @@ public:
     asio::awaitable<bot::ApiResult<std::string>> post(std::string channel, std::string thread_ts,
                                                       std::string text) override {
         if (auto e = failure()) co_return *e;
-        co_return log(Posted{"post", channel, thread_ts, text, {}, {}});
+        co_return log(Posted{"post", channel, thread_ts, text, {}, {}, {}, {}});
     }
     asio::awaitable<bot::ApiResult<std::string>> post_card(std::string channel, std::string thread_ts,
                                                            bot::TicketCard card) override {
         if (auto e = failure()) co_return *e;
-        co_return log(Posted{"card", channel, thread_ts, {}, std::move(card), {}});
+        co_return log(Posted{"card", channel, thread_ts, {}, std::move(card), {}, {}, {}});
     }
     asio::awaitable<bot::ApiResult<void>> update_card(std::string channel, std::string ts,
                                                       bot::TicketCard card) override {
         if (auto e = failure()) co_return *e;
-        log(Posted{"update", channel, ts, {}, std::move(card), {}});
+        log(Posted{"update", channel, ts, {}, std::move(card), {}, {}, {}});
         co_return bot::ApiResult<void>{};
     }
     asio::awaitable<bot::ApiResult<void>> post_ephemeral(std::string channel, std::string user,
                                                          std::string thread_ts, std::string text) override {
         if (auto e = failure()) co_return *e;
-        log(Posted{"ephemeral", channel, thread_ts, user + ": " + text, {}, {}});
+        log(Posted{"ephemeral", channel, thread_ts, user + ": " + text, {}, {}, {}, {}});
         co_return bot::ApiResult<void>{};
     }
     asio::awaitable<bot::ApiResult<void>> react(std::string channel, std::string ts, std::string emoji) override {
         if (auto e = failure()) co_return *e;
-        log(Posted{"react", channel, ts, emoji, {}, {}});
+        log(Posted{"react", channel, ts, emoji, {}, {}, {}, {}});
         co_return bot::ApiResult<void>{};
     }
     asio::awaitable<bot::ApiResult<void>> open_ticket_form(std::string trigger_id, bot::TicketDraft draft) override {
         if (auto e = failure()) co_return *e;
-        log(Posted{"form", draft.channel, draft.message_ts, trigger_id, {}, std::move(draft)});
+        log(Posted{"form", draft.channel, draft.message_ts, trigger_id, {}, std::move(draft), {}, {}});
         co_return bot::ApiResult<void>{};
+    }
+    asio::awaitable<bot::ApiResult<void>> open_solve_form(std::string trigger_id, bot::SolveDraft draft) override {
+        if (auto e = failure()) co_return *e;
+        Posted p{"solve_form", draft.channel, draft.card_ts, trigger_id, {}, {}, {}, {}};
+        p.solve = std::move(draft);
+        log(std::move(p));
+        co_return bot::ApiResult<void>{};
+    }
+    asio::awaitable<bot::ApiResult<void>> respond(std::string response_url, bot::CommandReply reply) override {
+        if (auto e = failure()) co_return *e;
+        Posted p{"respond", {}, response_url, reply.text, {}, {}, {}, {}};
+        p.reply = std::move(reply);
+        log(std::move(p));
+        co_return bot::ApiResult<void>{};
+    }
+    asio::awaitable<bot::ApiResult<std::vector<std::string>>> usergroup_members(std::string usergroup) override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        ++usergroup_calls_;
+        auto const it = usergroups_.find(usergroup);
+        if (it == usergroups_.end()) co_return bot::api_error(bot::ApiError::Kind::not_found, "no_such_subteam");
+        co_return it->second;
     }
 
 private:
@@ -132,6 +164,8 @@ private:
         failures_.pop_front();
         return e;
     }
+    std::map<std::string, std::vector<std::string>> usergroups_;
+    int usergroup_calls_ = 0;
     std::string log(Posted p) {
         std::lock_guard lock{mutex_};
         posted_.push_back(std::move(p));

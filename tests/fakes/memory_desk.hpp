@@ -28,10 +28,39 @@ public:
         groups_[next_group_] = std::move(name);
         return next_group_++;
     }
-    bot::DeskUserId add_user(std::string name, std::string email) {
+    bot::DeskUserId add_user(std::string name, std::string email, std::string role = "end-user") {
         std::lock_guard lock{mutex_};
         users_[next_user_] = {std::move(name), std::move(email)};
+        roles_[next_user_] = std::move(role);
         return next_user_++;
+    }
+    // Updates as they were asked for, in order (ticket, change, comment).
+    struct Update {
+        bot::TicketId id = 0;
+        bot::TicketChange change;
+        std::optional<bot::NewComment> comment;
+    };
+    std::vector<Update> updates() const {
+        std::lock_guard lock{mutex_};
+        return updates_;
+    }
+    void set_assignee(bot::TicketId id, std::optional<bot::DeskUserId> assignee) {
+        std::lock_guard lock{mutex_};
+        tickets_.at(id).ticket.assignee_id = assignee;
+    }
+    // Makes a ticket as an agent would in Zendesk, without the flows.
+    bot::TicketId add_ticket(std::string subject, std::string priority = "normal", bot::Instant created = {}) {
+        std::lock_guard lock{mutex_};
+        Stored stored;
+        stored.ticket.id = next_ticket_++;
+        stored.ticket.subject = std::move(subject);
+        stored.ticket.status = "open";
+        stored.ticket.priority = std::move(priority);
+        stored.ticket.created_at = created;
+        stored.ticket.updated_at = created;
+        auto const id = stored.ticket.id;
+        tickets_[id] = std::move(stored);
+        return id;
     }
     void fail_next(bot::ApiError error, int times = 1) {
         std::lock_guard lock{mutex_};
@@ -74,6 +103,7 @@ public:
         stored.ticket.group_id = ticket.group_id;
         stored.ticket.external_id = ticket.external_id;
         stored.ticket.requester_id = ticket.requester_id ? ticket.requester_id : find_email(ticket.requester.email);
+        stored.ticket.created_at = stored.ticket.updated_at = now;
         stored.created = std::move(ticket);
         keys_[key] = stored.ticket.id;
         auto const id = stored.ticket.id;
@@ -95,15 +125,60 @@ public:
         if (it == tickets_.end()) co_return bot::api_error(bot::ApiError::Kind::not_found, "RecordNotFound");
         co_return it->second.ticket;
     }
-    asio::awaitable<bot::ApiResult<bot::Ticket>> comment(bot::TicketId id, bot::NewComment comment,
-                                                         bot::TicketChange change) override {
+    asio::awaitable<bot::ApiResult<bot::Ticket>> update(bot::TicketId id, bot::TicketChange change,
+                                                        std::optional<bot::NewComment> comment) override {
         if (auto e = failure()) co_return *e;
         std::lock_guard lock{mutex_};
-        auto& t = tickets_.at(id);
+        auto const it = tickets_.find(id);
+        if (it == tickets_.end()) co_return bot::api_error(bot::ApiError::Kind::not_found, "RecordNotFound");
+        auto& t = it->second;
         if (t.ticket.status == "closed") co_return bot::api_error(bot::ApiError::Kind::closed, "closed");
-        t.comments.push_back(std::move(comment));
+        auto const assignee = change.assignee_id ? change.assignee_id : t.ticket.assignee_id;
+        if (change.status == "solved" && !assignee) {
+            co_return bot::api_error(bot::ApiError::Kind::rejected, "Assignee: is required when solving a ticket");
+        }
+        if (change.assignee_id && roles_[*change.assignee_id] == "end-user") {
+            co_return bot::api_error(bot::ApiError::Kind::rejected, "Assignee: is invalid");
+        }
+        updates_.push_back({id, change, comment});
+        if (comment) t.comments.push_back(std::move(*comment));
         if (change.status) t.ticket.status = *change.status;
+        if (change.priority) t.ticket.priority = bot::to_string(*change.priority);
+        if (change.group_id) t.ticket.group_id = *change.group_id;
+        if (change.assignee_id) t.ticket.assignee_id = *change.assignee_id;
+        if (change.subject) t.ticket.subject = *change.subject;
+        if (t.ticket.status == "new" && t.ticket.assignee_id) t.ticket.status = "open";
         co_return t.ticket;
+    }
+    asio::awaitable<bot::ApiResult<std::optional<bot::DeskUser>>> find_person(std::string email) override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        auto const id = find_email(email);
+        if (!id) co_return std::optional<bot::DeskUser>{};
+        co_return std::optional{bot::DeskUser{*id, users_.at(*id).first, email, roles_[*id]}};
+    }
+    asio::awaitable<bot::ApiResult<bot::TicketPage>> search(bot::TicketQuery query) override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        bot::TicketPage page;
+        for (auto const& [id, t] : tickets_) {
+            auto const& k = t.ticket;
+            if (k.status == "solved" || k.status == "closed") continue;
+            using Scope = bot::TicketQuery::Scope;
+            if (query.scope == Scope::assigned_to && k.assignee_id != query.assignee) continue;
+            if (query.scope == Scope::unassigned && k.assignee_id) continue;
+            if (query.scope == Scope::in_group && k.group_id != query.group) continue;
+            ++page.total;
+            if (page.tickets.size() < query.limit) page.tickets.push_back(k);
+        }
+        co_return page;
+    }
+    asio::awaitable<bot::ApiResult<std::vector<bot::DeskGroup>>> groups() override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        std::vector<bot::DeskGroup> out;
+        for (auto const& [id, n] : groups_) out.push_back({id, n});
+        co_return out;
     }
     asio::awaitable<bot::ApiResult<std::optional<bot::DeskUserId>>> find_user(std::string email) override {
         if (auto e = failure()) co_return *e;
@@ -162,6 +237,8 @@ private:
     std::map<std::string, bot::TicketId> keys_;
     std::map<bot::GroupId, std::string> groups_;
     std::map<bot::DeskUserId, std::pair<std::string, std::string>> users_;
+    std::map<bot::DeskUserId, std::string> roles_;
+    std::vector<Update> updates_;
     std::deque<bot::ApiError> failures_;
     std::map<int, bot::ApiError> fail_at_;
     int calls_ = 0;
@@ -169,6 +246,9 @@ private:
     bot::GroupId next_group_ = 1;
     bot::DeskUserId next_user_ = 500;
     int creates_ = 0;
+
+public:
+    bot::Instant now{};  // created_at of new tickets
 };
 
 }  // namespace tb::fakes

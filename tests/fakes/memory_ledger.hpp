@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -67,6 +68,15 @@ public:
         }
         co_return Result<void>{};
     }
+    asio::awaitable<Result<bool>> step_done(std::string delivery, std::string step) override {
+        std::lock_guard lock{mutex_};
+        co_return steps_.contains({delivery, step});
+    }
+    asio::awaitable<Result<void>> mark_step(std::string delivery, std::string step) override {
+        std::lock_guard lock{mutex_};
+        steps_.insert({std::move(delivery), std::move(step)});
+        co_return Result<void>{};
+    }
 
     std::vector<bot::ThreadRecord> threads() const {
         std::lock_guard lock{mutex_};
@@ -80,6 +90,7 @@ private:
     std::map<std::string, bot::ThreadRecord> threads_;
     std::map<std::pair<std::string, std::string>, bot::CopiedMessage> copied_;
     std::map<std::pair<std::string, std::string>, bot::PendingReply> pending_;
+    std::set<std::pair<std::string, std::string>> steps_;
 };
 
 }  // namespace tb::fakes

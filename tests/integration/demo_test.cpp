@@ -51,10 +51,15 @@ TEST_CASE("demo: narrates the ticket, the card and the copied reply, then exits 
     CHECK(says(output, "requester    Pat Partner <pat@partner.example>"));
     CHECK(says(output, "group        Partnerships Engineering"));
     CHECK(says(output, "the bot answers in the thread with the ticket card"));
-    CHECK(says(output, "[Take] [Priority] [Group] [Pending] [Solve]"));
+    CHECK(says(output, "[Take] [Priority ▾] [Group ▾] [Pending] [Solve]"));
     CHECK(says(output, ":white_check_mark:"));
     CHECK(says(output, "the reply is copied to ticket #1 as a public comment"));
     CHECK(says(output, "Pat Partner replied in Slack"));
+    CHECK(says(output, "/ticket take 1"));
+    CHECK(says(output, "Working on #1…"));
+    CHECK(says(output, "Zendesk: ticket #1 is now open, assigned to Alex Agent"));
+    CHECK(says(output, "Zendesk: ticket #1 is now solved, assigned to Alex Agent"));
+    CHECK(says(output, "the thread says: \"#1 solved by @U0AGENT1: Fixed: the new SAML certificate is now trusted.\""));
     CHECK(says(output, "every call matched the published API descriptions"));
     CHECK_FALSE(says(output, " info "));  // the service's log stays quiet during the narration
 }

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cctype>
 #include <chrono>
+#include <cstdio>
+#include <utility>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,7 +27,8 @@ struct SlackWorld {
     std::optional<ServiceUnderTest> service;
     std::int64_t partner_group = 0;
 
-    explicit SlackWorld(int channels = 1, std::string thread_replies = "public") {
+    // slack_extra: more keys of the slack section, e.g. "  authorized: { users: [U0AGENT1] }\n".
+    explicit SlackWorld(int channels = 1, std::string thread_replies = "public", std::string const& slack_extra = {}) {
         slack.start();
         slack.set_bot("U0BOT", "B0BOT");
         slack.expect_token("xoxb-test-token");
@@ -33,7 +37,7 @@ struct SlackWorld {
         slack.add_user("U0AGENT1", "alex", "Alex Agent", "alex@gov.example");
         zendesk.expect_basic("bridge@example.com", "zendesk-test-token");
         partner_group = zendesk.add_group("Partnerships Engineering");
-        std::string yaml = "slack:\n  channels:\n";
+        std::string yaml = "slack:\n" + slack_extra + "  channels:\n";
         for (int i = 0; i < channels; ++i) {
             auto const id = channel(i);
             slack.add_channel(id, "partner-" + std::to_string(i));
@@ -71,6 +75,41 @@ struct SlackWorld {
     }
 
     int post_event(std::string const& body) { return service->post_slack("/slack/events", body).status; }
+
+    // application/x-www-form-urlencoded, as Slack sends commands and interactions.
+    static std::string form_body(std::vector<std::pair<std::string, std::string>> const& fields) {
+        std::string out;
+        for (auto const& [key, value] : fields) {
+            if (!out.empty()) out += '&';
+            out += key + "=";
+            for (unsigned char c : value) {
+                if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+                    out += static_cast<char>(c);
+                } else {
+                    char buf[4];
+                    std::snprintf(buf, sizeof buf, "%%%02X", c);
+                    out += buf;
+                }
+            }
+        }
+        return out;
+    }
+
+    // Posts `/ticket <text>` as `user` would send it; the answer is the acknowledgement.
+    HttpAnswer slash(std::string const& user, std::string const& text, std::string const& trigger,
+                     std::string const& channel_id = "C0PARTNER") {
+        auto const body = form_body({{"token", "x"}, {"team_id", kTeam}, {"team_domain", "fake"},
+                                     {"channel_id", channel_id}, {"channel_name", "partner-0"},
+                                     {"user_id", user}, {"user_name", user}, {"command", "/ticket"},
+                                     {"text", text}, {"api_app_id", "A0001"}, {"is_enterprise_install", "false"},
+                                     {"response_url", slack.response_url(trigger)}, {"trigger_id", trigger}});
+        return service->post_slack("/slack/commands", body, "application/x-www-form-urlencoded");
+    }
+
+    HttpAnswer interaction(nlohmann::json const& payload) {
+        return service->post_slack("/slack/interactivity", form_body({{"payload", payload.dump()}}),
+                                   "application/x-www-form-urlencoded");
+    }
 
     // Bot messages in a channel's threads that carry the ticket card's buttons.
     std::size_t cards(std::string const& channel_id) const {

@@ -48,6 +48,12 @@ CREATE TABLE IF NOT EXISTS pending_replies (
     PRIMARY KEY (channel, ts)
 );
 CREATE INDEX IF NOT EXISTS pending_by_ticket ON pending_replies (ticket_id, ts);
+CREATE TABLE IF NOT EXISTS request_steps (
+    delivery  TEXT    NOT NULL,
+    step      TEXT    NOT NULL,
+    done_at   INTEGER NOT NULL,
+    PRIMARY KEY (delivery, step)
+);
 )sql";
 
 constexpr char const* kThreadColumns =
@@ -176,6 +182,31 @@ public:
             }
             if (rc != SQLITE_DONE) return failed("read pending replies");
             return out;
+        };
+        co_return co_await blocking(std::move(work));
+    }
+    asio::awaitable<Result<bool>> step_done(std::string delivery, std::string step) override {
+        auto work = [this, delivery, step]() -> Result<bool> {
+            Statement s{db_, "SELECT 1 FROM request_steps WHERE delivery = ?1 AND step = ?2"};
+            s.bind(1, delivery);
+            s.bind(2, step);
+            auto const rc = s.step();
+            if (rc == SQLITE_ROW) return true;
+            if (rc != SQLITE_DONE) return Result<bool>{boost::system::in_place_error, failed("read step")};
+            return false;
+        };
+        co_return co_await blocking(std::move(work));
+    }
+    asio::awaitable<Result<void>> mark_step(std::string delivery, std::string step) override {
+        auto work = [this, delivery, step]() -> Result<void> {
+            // Marking twice keeps the first time: the step was done then.
+            Statement s{db_, "INSERT INTO request_steps (delivery, step, done_at) "
+                             "VALUES (?1, ?2, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) "
+                             "ON CONFLICT (delivery, step) DO NOTHING"};
+            s.bind(1, delivery);
+            s.bind(2, step);
+            if (!s.done()) return failed("mark step");
+            return {};
         };
         co_return co_await blocking(std::move(work));
     }

@@ -174,15 +174,15 @@ TEST_CASE("fake zendesk answers 409 to a safe_update with a stale stamp") {
 
     auto const stale = zd.send(
         http::verb::put, path,
-        {{"ticket", {{"status", "solved"}, {"safe_update", true}, {"updated_stamp", stamp}}}});
+        {{"ticket", {{"status", "open"}, {"safe_update", true}, {"updated_stamp", stamp}}}});
     CHECK(stale.result() == http::status::conflict);
     auto const fresh_stamp = zd.fake.ticket(id)->updated_at;
     auto const fresh =
         zd.send(http::verb::put, path,
                 {{"ticket",
-                  {{"status", "solved"}, {"safe_update", true}, {"updated_stamp", fresh_stamp}}}});
+                  {{"status", "open"}, {"safe_update", true}, {"updated_stamp", fresh_stamp}}}});
     CHECK(fresh.result() == http::status::ok);
-    CHECK(zd.fake.ticket(id)->status == "solved");
+    CHECK(zd.fake.ticket(id)->status == "open");
 }
 
 TEST_CASE("fake zendesk rate limit: 429 with Retry-After when the minute's budget is spent") {

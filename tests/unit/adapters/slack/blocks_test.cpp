@@ -9,8 +9,28 @@
 namespace {
 
 using nlohmann::json;
+using tb::bot::SolveDraft;
 using tb::bot::TicketCard;
 using tb::bot::TicketDraft;
+using tb::bot::TicketLine;
+using tb::bot::TicketListing;
+
+json const& element(json const& blocks, std::string const& action_id) {
+    static json const none;
+    for (auto const& block : blocks) {
+        if (block["type"] != "actions") continue;
+        for (auto const& e : block["elements"]) {
+            if (e["action_id"] == action_id) return e;
+        }
+    }
+    return none;
+}
+
+std::size_t text_chars(std::string const& text) {
+    std::size_t n = 0;
+    for (char const c : text) n += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+    return n;
+}
 
 }  // namespace
 
@@ -30,11 +50,13 @@ TEST_CASE("slack blocks: the card shows placeholders and a safe link") {
     CHECK(fields[2]["text"] == "*Group*\n—");
     CHECK(fields[3]["text"] == "*Assignee*\n—");
     std::set<std::string> ids;
-    for (auto const& button : blocks[2]["elements"]) {
-        CHECK(button["value"] == "7");
-        ids.insert(button["action_id"].get<std::string>());
+    for (auto const& element : blocks[2]["elements"]) {
+        if (element["type"] == "button") CHECK(element["value"] == "7");
+        ids.insert(element["action_id"].get<std::string>());
     }
-    CHECK(ids.size() == 5);
+    // No group choices: no group select (Slack refuses a select without options).
+    CHECK(ids == std::set<std::string>{"ticket_take", "ticket_priority", "ticket_pending",
+                                       "ticket_solve"});
     CHECK(tb::slack::card_text(card) == "Ticket #7: &lt;!channel&gt; help (open)");
 
     card.follow_up_of = 3;
@@ -69,4 +91,108 @@ TEST_CASE("slack blocks: the form keeps to Block Kit limits") {
     CHECK_FALSE(without["blocks"][0]["element"].contains("initial_value"));
     CHECK(tb::slack::clip("héllo wörld", 5) == "héll…");
     CHECK(tb::slack::clip("héllo", 5) == "héllo");
+}
+
+TEST_CASE("slack blocks: the card's selects carry the ticket id and start at the current choice") {
+    TicketCard card;
+    card.ticket_id = 123;
+    card.status = "open";
+    card.priority = "Urgent";
+    card.group = "group 140";
+    for (int i = 0; i < 130; ++i) card.groups.push_back("group " + std::to_string(i));
+    card.groups.push_back("group 140");
+    card.groups.push_back(std::string(160, 'x'));  // cannot be an option value whole
+    card.groups.push_back("group 3");              // a duplicate
+    auto const blocks = tb::slack::card_blocks(card);
+
+    auto const& priority = element(blocks, "ticket_priority");
+    REQUIRE(priority.is_object());
+    CHECK(priority["type"] == "static_select");
+    REQUIRE(priority["options"].size() == 4);
+    CHECK(priority["options"][0]["value"] == "123:low");
+    CHECK(priority["options"][3]["value"] == "123:urgent");
+    CHECK(priority["initial_option"] == priority["options"][3]);
+
+    auto const& group = element(blocks, "ticket_group");
+    REQUIRE(group.is_object());
+    CHECK(group["type"] == "static_select");
+    auto const& options = group["options"];
+    CHECK(options.size() == 100);
+    CHECK(options[0]["value"] == "123:group 0");
+    CHECK(options[0]["text"]["text"] == "group 0");
+    CHECK(options[99]["value"] == "123:group 140");
+    CHECK(group["initial_option"] == options[99]);
+    for (auto const& option : options) {
+        CHECK(text_chars(option["value"].get<std::string>()) <= tb::slack::kMaxOptionValue);
+        CHECK(text_chars(option["text"]["text"].get<std::string>()) <= tb::slack::kMaxOptionText);
+    }
+    for (char const* id : {"ticket_take", "ticket_pending", "ticket_solve"}) {
+        CHECK(element(blocks, id)["type"] == "button");
+        CHECK(element(blocks, id)["value"] == "123");
+    }
+
+    SUBCASE("no current choice: no initial option, and a current group not listed is added") {
+        card.priority.clear();
+        card.groups = {"Content support"};
+        card.group = "Billing";
+        auto const plain = tb::slack::card_blocks(card);
+        CHECK_FALSE(element(plain, "ticket_priority").contains("initial_option"));
+        auto const& groups = element(plain, "ticket_group");
+        REQUIRE(groups["options"].size() == 2);
+        CHECK(groups["options"][1]["value"] == "123:Billing");
+        CHECK(groups["initial_option"]["value"] == "123:Billing");
+        card.group.clear();
+        CHECK_FALSE(
+            element(tb::slack::card_blocks(card), "ticket_group").contains("initial_option"));
+    }
+}
+
+TEST_CASE("slack blocks: the solve form") {
+    SolveDraft draft;
+    draft.ticket_id = 42;
+    draft.subject = std::string(300, 'a');
+    auto const view = tb::slack::solve_form_view(draft);
+    CHECK(view["type"] == "modal");
+    CHECK(view["callback_id"] == "solve_ticket");
+    CHECK(text_chars(view["title"]["text"].get<std::string>()) <= 24);
+    CHECK(json::parse(view["private_metadata"].get<std::string>()) ==
+          json{{"ticket", 42}, {"channel", ""}, {"card_ts", ""}});
+    REQUIRE(view["blocks"].size() == 2);
+    CHECK(text_chars(view["blocks"][0]["text"]["text"].get<std::string>()) < 200);
+    CHECK(view["blocks"][1]["element"]["multiline"] == true);
+    CHECK(view["blocks"][1]["optional"] == true);
+}
+
+TEST_CASE("slack blocks: a listing keeps to 50 blocks and counts what is left out") {
+    TicketListing listing;
+    listing.title = std::string(200, 'T');
+    listing.more = 10;
+    for (int i = 1; i <= 80; ++i) {
+        TicketLine line;
+        line.ticket_id = i;
+        line.url = "https://acme.zendesk.com/agent/tickets/" + std::to_string(i);
+        line.subject = std::string(5000, 's');
+        line.status = "open";
+        line.age = "1d";
+        listing.lines.push_back(line);
+    }
+    auto const blocks = tb::slack::listing_blocks(listing, "Your tickets:");
+    REQUIRE(blocks.size() == tb::slack::kMaxBlocks);
+    CHECK(blocks[0]["type"] == "header");
+    CHECK(text_chars(blocks[0]["text"]["text"].get<std::string>()) <= 150);
+    CHECK(blocks[1]["text"]["text"] == "Your tickets:");
+    for (auto const& block : blocks) {
+        if (block["type"] != "section") continue;
+        CHECK(text_chars(block["text"]["text"].get<std::string>()) <= tb::slack::kMaxSectionText);
+    }
+    CHECK(blocks[2]["text"]["text"].get<std::string>().ends_with("\nopen · unassigned · 1d"));
+    // 47 tickets shown: 33 left out plus the 10 that were never listed.
+    CHECK(blocks.back()["type"] == "context");
+    CHECK(blocks.back()["elements"][0]["text"] == "and 43 more");
+
+    TicketListing empty;
+    empty.title = "Breaching tickets";
+    auto const none = tb::slack::listing_blocks(empty);
+    REQUIRE(none.size() == 2);
+    CHECK(none[1]["text"]["text"] == "No matching tickets.");
 }

@@ -22,8 +22,12 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using tb::bot::ApiError;
 using tb::bot::ChatFile;
+using tb::bot::CommandReply;
+using tb::bot::SolveDraft;
 using tb::bot::TicketCard;
 using tb::bot::TicketDraft;
+using tb::bot::TicketLine;
+using tb::bot::TicketListing;
 using tb::fakes::FakeSlack;
 using tb::fakes::Fault;
 using tb::fakes::SlackFile;
@@ -33,10 +37,24 @@ constexpr char const* kToken = "xoxb-1111-2222-web-api-test";
 constexpr char const* kChannel = "C0SUPPORT";
 constexpr char const* kRoot = "1700000000.000100";
 
+struct Sent {
+    std::string url;
+    bool authorized = false;  // carried an Authorization header
+};
+
 struct Slack {
     FakeSlack fake;
     asio::io_context ioc;
-    tb::http::HttpClient client{ioc.get_executor(), tb::http::ClientSettings{}};
+    std::vector<Sent> sent;  // every request the client sent (or tried to)
+    tb::http::HttpClient client{
+        ioc.get_executor(), tb::http::ClientSettings{},
+        [this](tb::http::OutboundRequest const& request, int, std::chrono::milliseconds) {
+            bool authorized = false;
+            for (auto const& [name, value] : request.headers) {
+                if (name == "Authorization") authorized = true;
+            }
+            sent.push_back({request.url, authorized});
+        }};
     std::unique_ptr<tb::bot::Chat> chat;
 
     Slack() {
@@ -78,16 +96,24 @@ TicketCard card(std::string status = "new") {
     out.status = std::move(status);
     out.priority = "high";
     out.group = "Partnerships Engineering";
+    out.groups = {"Content support", "Partnerships Engineering"};
     return out;
 }
 
+// Buttons carry the ticket id, select options "<ticket id>:<choice>".
 std::set<std::string> action_ids(json const& blocks, std::string const& value) {
     std::set<std::string> out;
     for (auto const& block : blocks) {
         if (block["type"] != "actions") continue;
         CHECK(block["block_id"] == "ticket_actions");
         for (auto const& element : block["elements"]) {
-            CHECK(element["value"] == value);
+            if (element["type"] == "static_select") {
+                for (auto const& option : element["options"]) {
+                    CHECK(option["value"].get<std::string>().starts_with(value + ":"));
+                }
+            } else {
+                CHECK(element["value"] == value);
+            }
             out.insert(element["action_id"].get<std::string>());
         }
     }
@@ -382,6 +408,172 @@ TEST_CASE("slack web api: the ticket form opens as a modal") {
     CHECK(reused.error().kind == Kind::rejected);
     CHECK(reused.error().message == "invalid_trigger_id");
     slack.check_no_violations();
+}
+
+TEST_CASE("slack web api: the card's priority and group are selects showing the current choice") {
+    Slack slack;
+    slack.fake.add_message(kChannel, kRoot, "U0ALICE", "Login is broken");
+    REQUIRE(slack.run(slack.chat->post_card(kChannel, kRoot, card())).has_value());
+    auto const blocks = slack.fake.calls("chat.postMessage").at(0).params["blocks"];
+    json const* priority = nullptr;
+    json const* group = nullptr;
+    for (auto const& element : blocks.back()["elements"]) {
+        if (element["action_id"] == "ticket_priority") priority = &element;
+        if (element["action_id"] == "ticket_group") group = &element;
+    }
+    REQUIRE(priority != nullptr);
+    REQUIRE(group != nullptr);
+    CHECK((*priority)["type"] == "static_select");
+    CHECK((*priority)["options"].size() == 4);
+    CHECK((*priority)["initial_option"]["value"] == "123:high");
+    CHECK((*group)["type"] == "static_select");
+    CHECK((*group)["options"].size() == 2);
+    CHECK((*group)["initial_option"]["value"] == "123:Partnerships Engineering");
+    CHECK((*group)["initial_option"]["text"]["text"] == "Partnerships Engineering");
+    slack.check_no_violations();
+}
+
+TEST_CASE("slack web api: the solve form opens as a modal with an optional note") {
+    Slack slack;
+    slack.fake.issue_trigger("1337.43.solve");
+    SolveDraft draft;
+    draft.ticket_id = 123;
+    draft.subject = "Login <broken>";
+    draft.channel = kChannel;
+    draft.card_ts = "1700000002.000200";
+    REQUIRE(slack.run(slack.chat->open_solve_form("1337.43.solve", draft)).has_value());
+
+    auto const views = slack.fake.views();
+    REQUIRE(views.size() == 1);
+    auto const& view = views[0].view;
+    CHECK(view["type"] == "modal");
+    CHECK(view["callback_id"] == "solve_ticket");
+    CHECK(view["title"]["text"] == "Solve ticket");
+    CHECK(view["submit"]["text"] == "Solve");
+    CHECK(json::parse(view["private_metadata"].get<std::string>()) ==
+          json{{"ticket", 123}, {"channel", kChannel}, {"card_ts", "1700000002.000200"}});
+    auto const& blocks = view["blocks"];
+    REQUIRE(blocks.size() == 2);
+    CHECK(blocks[0]["text"]["text"] == "*#123* Login &lt;broken&gt;");
+    CHECK(blocks[1]["type"] == "input");
+    CHECK(blocks[1]["block_id"] == "note");
+    CHECK(blocks[1]["optional"] == true);
+    CHECK(blocks[1]["label"]["text"] == "Solving note (public reply to the requester)");
+    CHECK(blocks[1]["element"]["type"] == "plain_text_input");
+    CHECK(blocks[1]["element"]["action_id"] == "note");
+    CHECK(blocks[1]["element"]["multiline"] == true);
+
+    auto const expired = slack.run(slack.chat->open_solve_form("1337.99.unknown", draft));
+    REQUIRE_FALSE(expired.has_value());
+    CHECK(expired.error().message == "invalid_trigger_id");
+    slack.check_no_violations();
+}
+
+TEST_CASE("slack web api: usergroup_members lists the group's users") {
+    Slack slack;
+    slack.fake.add_usergroup("S0SUPPORT", {"U0ALICE", "U0BOB"});
+    auto const members = slack.run(slack.chat->usergroup_members("S0SUPPORT"));
+    REQUIRE(members.has_value());
+    CHECK(*members == std::vector<std::string>{"U0ALICE", "U0BOB"});
+    auto const calls = slack.fake.calls("usergroups.users.list");
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].params["usergroup"] == "S0SUPPORT");
+
+    auto const missing = slack.run(slack.chat->usergroup_members("S0NOPE"));
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().kind == Kind::not_found);
+    slack.check_no_violations();
+}
+
+TEST_CASE("slack web api: respond posts an ephemeral answer to the response_url") {
+    Slack slack;
+    auto const url = slack.fake.response_url("T0FAKE/1/abc");
+    CommandReply reply;
+    reply.text = "Ticket #123 is now *pending*.";
+    auto const answered = slack.run(slack.chat->respond(url, reply));
+    REQUIRE(answered.has_value());
+    auto const posts = slack.fake.response_url_posts();
+    REQUIRE(posts.size() == 1);
+    CHECK(posts[0].path == "/commands/T0FAKE/1/abc");
+    CHECK(posts[0].body == json{{"response_type", "ephemeral"},
+                                {"replace_original", false},
+                                {"text", "Ticket #123 is now *pending*."}});
+    REQUIRE(slack.sent.size() == 1);
+    CHECK_FALSE(slack.sent[0].authorized);
+    slack.check_no_violations();
+}
+
+TEST_CASE("slack web api: respond renders a listing as blocks") {
+    Slack slack;
+    CommandReply reply;
+    TicketListing listing;
+    listing.title = "Unassigned tickets";
+    listing.more = 3;
+    listing.lines.push_back({123, "https://acme.zendesk.com/agent/tickets/123", "Login <broken>",
+                             "high", "open", "", "3d", "breaching"});
+    listing.lines.push_back({124, "https://acme.zendesk.com/agent/tickets/124", "Export slow", "",
+                             "pending", "Alex Agent", "5h", ""});
+    reply.listing = listing;
+    REQUIRE(
+        slack.run(slack.chat->respond(slack.fake.response_url("T0FAKE/2/def"), reply)).has_value());
+    auto const posts = slack.fake.response_url_posts();
+    REQUIRE(posts.size() == 1);
+    auto const& body = posts[0].body;
+    CHECK(body["response_type"] == "ephemeral");
+    CHECK(body["replace_original"] == false);
+    CHECK(body["text"] == "Unassigned tickets");
+    auto const& blocks = body["blocks"];
+    REQUIRE(blocks.size() == 4);
+    CHECK(blocks[0]["type"] == "header");
+    CHECK(blocks[0]["text"]["text"] == "Unassigned tickets");
+    CHECK(blocks[1]["text"]["text"] ==
+          "*<https://acme.zendesk.com/agent/tickets/123|#123>* Login &lt;broken&gt;\n"
+          "high · open · unassigned · 3d · SLA breaching");
+    CHECK(blocks[2]["text"]["text"] ==
+          "*<https://acme.zendesk.com/agent/tickets/124|#124>* Export slow\n"
+          "pending · Alex Agent · 5h");
+    CHECK(blocks[3]["type"] == "context");
+    CHECK(blocks[3]["elements"][0]["text"] == "and 3 more");
+    slack.check_no_violations();
+}
+
+TEST_CASE("slack web api: respond refuses a response_url off Slack's hosts without sending") {
+    Slack slack;
+    auto const port = slack.fake.base_url().substr(slack.fake.base_url().rfind(':') + 1);
+    CommandReply reply;
+    reply.text = "hello";
+    std::vector<std::string> const foreign{"https://evil.example.com/commands/T0FAKE/1/abc",
+                                           "https://hooks.slack.com.evil.example.com/commands/x",
+                                           "https://hooks.slack.com@evil.example.com/commands/x",
+                                           "http://hooks.slack.com/commands/x",
+                                           "https://hooks.slack.com:8443/commands/x",
+                                           "http://127.0.0.1:1/commands/x",
+                                           "http://user@127.0.0.1:" + port + "/commands/x",
+                                           "ftp://127.0.0.1:" + port + "/commands/x",
+                                           "/commands/x",
+                                           "not a url",
+                                           ""};
+    for (auto const& url : foreign) {
+        CAPTURE(url);
+        auto const refused = slack.run(slack.chat->respond(url, reply));
+        REQUIRE_FALSE(refused.has_value());
+        CHECK(refused.error().kind == Kind::rejected);
+        CHECK(refused.error().message.find(kToken) == std::string::npos);
+    }
+    CHECK(slack.sent.empty());
+    CHECK(slack.fake.response_url_posts().empty());
+}
+
+TEST_CASE("slack web api: a used-up response_url is rejected") {
+    Slack slack;
+    auto const url = slack.fake.response_url("T0FAKE/3/ghi");
+    CommandReply reply;
+    reply.text = "again";
+    for (int i = 0; i < 5; ++i) REQUIRE(slack.run(slack.chat->respond(url, reply)).has_value());
+    auto const sixth = slack.run(slack.chat->respond(url, reply));
+    REQUIRE_FALSE(sixth.has_value());
+    CHECK(sixth.error().kind == Kind::rejected);
+    CHECK(sixth.error().message == "used_url");
 }
 
 TEST_CASE("slack web api: errors map to the flows' kinds") {

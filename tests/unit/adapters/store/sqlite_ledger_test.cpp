@@ -100,3 +100,27 @@ TEST_CASE("sqlite ledger: replies queue once, come back in order and move to cop
     REQUIRE(run(ledger->remember(first)));
     CHECK_FALSE(run(ledger->queue(reply("1700000000.000100", 42))).value());
 }
+
+TEST_CASE("sqlite ledger: marked steps survive reopening, unmarked ones are not done") {
+    TempLedger tmp;
+    {
+        auto ledger = tb::store::make_sqlite_ledger(tmp.path);
+        CHECK_FALSE(run(ledger->step_done("Ev1", "applied")).value());
+        REQUIRE(run(ledger->mark_step("Ev1", "applied")));
+        CHECK(run(ledger->step_done("Ev1", "applied")).value());
+    }
+    auto ledger = tb::store::make_sqlite_ledger(tmp.path);
+    CHECK(run(ledger->step_done("Ev1", "applied")).value());
+    CHECK_FALSE(run(ledger->step_done("Ev1", "announced")).value());  // same delivery, other step
+    CHECK_FALSE(run(ledger->step_done("Ev2", "applied")).value());    // same step, other delivery
+}
+
+TEST_CASE("sqlite ledger: marking a step twice is fine") {
+    TempLedger tmp;
+    auto ledger = tb::store::make_sqlite_ledger(tmp.path);
+    REQUIRE(run(ledger->mark_step("Ev1", "applied")));
+    REQUIRE(run(ledger->mark_step("Ev1", "applied")));
+    CHECK(run(ledger->step_done("Ev1", "applied")).value());
+    REQUIRE(run(ledger->mark_step("Ev1", "announced")));
+    CHECK(run(ledger->step_done("Ev1", "announced")).value());
+}

@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/zendesk/ticket_json.hpp"
 #include "tests/fakes/fake_zendesk.hpp"
 
 namespace {
@@ -364,5 +365,301 @@ TEST_CASE("zendesk api: OAuth tokens go as a bearer") {
     REQUIRE(got.has_value());
     CHECK(std::string{zd.fake.requests().back()[tb::http::bhttp::field::authorization]} ==
           "Bearer oauth-access-token");
+    zd.check_no_violations();
+}
+
+namespace {
+
+using tb::bot::TicketQuery;
+using Scope = TicketQuery::Scope;
+
+// 2026-11-20T09:15:00Z
+constexpr auto kMorning = std::chrono::sys_days{std::chrono::November / 20 / 2026} + 9h + 15min;
+
+json sent_body(FakeZendesk const& fake) { return json::parse(fake.requests().back().body()); }
+
+std::vector<tb::bot::TicketId> ids_of(tb::bot::TicketPage const& page) {
+    std::vector<tb::bot::TicketId> out;
+    for (auto const& ticket : page.tickets) out.push_back(ticket.id);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("zendesk api: update sends only the fields it changes") {
+    Zendesk zd;
+    auto const made = zd.create();
+    auto const agent = zd.fake.add_user("Alex Agent", "alex@example.com");
+    auto const group = zd.fake.add_group("Content support");
+    auto const path = "/api/v2/tickets/" + std::to_string(made.id);
+
+    struct Row {
+        TicketChange change;
+        json expected;
+    };
+    std::vector<Row> rows(5);
+    rows[0].change.status = "pending";
+    rows[0].expected = {{"status", "pending"}};
+    rows[1].change.priority = tb::bot::Priority::urgent;
+    rows[1].expected = {{"priority", "urgent"}};
+    rows[2].change.group_id = group;
+    rows[2].expected = {{"group_id", group}};
+    rows[3].change.assignee_id = agent;
+    rows[3].expected = {{"assignee_id", agent}};
+    rows[4].change.subject = "Login is broken on iOS";
+    rows[4].expected = {{"subject", "Login is broken on iOS"}};
+    for (auto const& row : rows) {
+        CAPTURE(row.expected.dump());
+        auto const updated = zd.run(zd.desk->update(made.id, row.change, std::nullopt));
+        REQUIRE(updated.has_value());
+        auto const sent = zd.fake.requests().back();
+        CHECK(sent.method() == tb::http::bhttp::verb::put);
+        CHECK(sent.target() == path);
+        CHECK(json::parse(sent.body()) == json{{"ticket", row.expected}});
+    }
+    auto const stored = zd.fake.ticket(made.id);
+    REQUIRE(stored.has_value());
+    CHECK(stored->status == "pending");
+    CHECK(stored->priority == "urgent");
+    CHECK(stored->group_id == group);
+    CHECK(stored->assignee_id == agent);
+    CHECK(stored->subject == "Login is broken on iOS");
+    CHECK(stored->comments.size() == 1);
+
+    TicketChange all;
+    all.status = "solved";
+    all.priority = tb::bot::Priority::low;
+    all.group_id = group;
+    all.assignee_id = agent;
+    all.subject = "Fixed";
+    NewComment note;
+    note.body = "Deployed the fix";
+    note.is_public = false;
+    note.author_id = agent;
+    note.uploads = {"upload-token"};
+    auto const solved = zd.run(zd.desk->update(made.id, all, note));
+    REQUIRE(solved.has_value());
+    CHECK(solved->status == "solved");
+    CHECK(solved->priority == "low");
+    CHECK(solved->subject == "Fixed");
+    CHECK(sent_body(zd.fake) == json{{"ticket",
+                                      {{"status", "solved"},
+                                       {"priority", "low"},
+                                       {"group_id", group},
+                                       {"assignee_id", agent},
+                                       {"subject", "Fixed"},
+                                       {"comment",
+                                        {{"body", "Deployed the fix"},
+                                         {"public", false},
+                                         {"author_id", agent},
+                                         {"uploads", {"upload-token"}}}}}}});
+    CHECK(zd.fake.ticket(made.id)->comments.back().body == "Deployed the fix");
+
+    NewComment reply;
+    reply.body = "Thanks";
+    REQUIRE(zd.run(zd.desk->update(made.id, TicketChange{}, reply)).has_value());
+    CHECK(sent_body(zd.fake) ==
+          json{{"ticket", {{"comment", {{"body", "Thanks"}, {"public", true}}}}}});
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: solving without an assignee is rejected with Zendesk's reason") {
+    Zendesk zd;
+    auto const made = zd.create();
+    TicketChange solve;
+    solve.status = "solved";
+    NewComment note;
+    note.body = "Done";
+    auto const refused = zd.run(zd.desk->update(made.id, solve, note));
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().kind == Kind::rejected);
+    CHECK(refused.error().message == "Assignee: is required when solving a ticket");
+    CHECK_FALSE(refused.error().transient());
+    auto const unchanged = zd.fake.ticket(made.id);
+    CHECK(unchanged->status == "new");
+    CHECK(unchanged->comments.size() == 1);
+
+    SUBCASE("an assignee in the same update solves it") {
+        solve.assignee_id = zd.fake.add_user("Alex Agent", "alex@example.com");
+        auto const solved = zd.run(zd.desk->update(made.id, solve, std::nullopt));
+        REQUIRE(solved.has_value());
+        CHECK(solved->status == "solved");
+    }
+    SUBCASE("an assignee on the ticket is enough") {
+        zd.fake.agent_update(made.id,
+                             {{"assignee_id", zd.fake.add_user("Sam", "sam@example.com")}});
+        auto const solved = zd.run(zd.desk->update(made.id, solve, std::nullopt));
+        REQUIRE(solved.has_value());
+        CHECK(solved->status == "solved");
+    }
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: find_person returns the exact address with its role") {
+    Zendesk zd;
+    auto const alex = zd.fake.add_user("Alex Agent", "alex@example.com", "agent");
+    auto const ada = zd.fake.add_user("Ada Admin", "ada@example.com", "admin");
+    auto const eve = zd.fake.add_user("Eve End", "eve@example.com", "end-user");
+    zd.fake.add_user("Alexandra", "alexandra@example.com");
+
+    auto const agent = zd.run(zd.desk->find_person("ALEX@Example.com"));
+    REQUIRE(agent.has_value());
+    REQUIRE(agent->has_value());
+    CHECK((*agent)->id == alex);
+    CHECK((*agent)->name == "Alex Agent");
+    CHECK((*agent)->email == "alex@example.com");
+    CHECK((*agent)->role == "agent");
+    CHECK((*agent)->is_agent());
+    CHECK(zd.fake.requests().back().target() ==
+          "/api/v2/users/search?query=email%3AALEX%40Example.com");
+
+    auto const admin = zd.run(zd.desk->find_person("ada@example.com"));
+    REQUIRE((admin.has_value() && admin->has_value()));
+    CHECK((*admin)->id == ada);
+    CHECK((*admin)->role == "admin");
+    CHECK((*admin)->is_agent());
+
+    auto const end_user = zd.run(zd.desk->find_person("eve@example.com"));
+    REQUIRE((end_user.has_value() && end_user->has_value()));
+    CHECK((*end_user)->id == eve);
+    CHECK((*end_user)->role == "end-user");
+    CHECK_FALSE((*end_user)->is_agent());
+
+    auto const nobody = zd.run(zd.desk->find_person("nobody@example.com"));
+    REQUIRE(nobody.has_value());
+    CHECK_FALSE(nobody->has_value());
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: search lists unsolved tickets oldest first in each scope") {
+    Zendesk zd;
+    auto now = std::chrono::system_clock::time_point{kMorning};
+    zd.fake.set_clock([&now] { return now; });
+    auto const alex = zd.fake.add_user("Alex Agent", "alex@example.com");
+    auto const sam = zd.fake.add_user("Sam Agent", "sam@example.com");
+    auto const support = zd.fake.add_group("Content support");
+    auto const partners = zd.fake.add_group("Partnerships Engineering");
+    auto const at = [&](std::chrono::minutes offset, std::string key) {
+        now = kMorning + offset;
+        return zd.create("slack:" + key, key).id;
+    };
+    auto const late_unassigned = at(180min, "a");
+    auto const oldest_alex = at(0min, "b");
+    auto const unassigned = at(60min, "c");
+    auto const solved = at(120min, "d");
+    auto const pending_sam = at(30min, "e");
+    auto const closed = at(240min, "f");
+    zd.fake.agent_update(late_unassigned, {{"group_id", support}});
+    zd.fake.agent_update(oldest_alex, {{"assignee_id", alex}, {"group_id", partners}});
+    zd.fake.agent_update(solved, {{"assignee_id", alex}, {"status", "solved"}});
+    zd.fake.agent_update(pending_sam,
+                         {{"assignee_id", sam}, {"group_id", support}, {"status", "pending"}});
+    zd.fake.agent_update(closed, {{"assignee_id", alex}, {"status", "closed"}});
+
+    auto const search = [&](TicketQuery query) {
+        auto page = zd.run(zd.desk->search(query));
+        REQUIRE(page.has_value());
+        return *page;
+    };
+    auto const all = search(TicketQuery{});
+    CHECK(ids_of(all) == std::vector{oldest_alex, pending_sam, unassigned, late_unassigned});
+    CHECK(all.total == 4);
+    CHECK(all.tickets[0].created_at == kMorning);
+    CHECK(all.tickets[0].assignee_id == alex);
+    CHECK(all.tickets[1].status == "pending");
+    CHECK(zd.fake.requests().back().target() ==
+          "/api/v2/search?query=type%3Aticket%20status%3Csolved"
+          "&sort_by=created_at&sort_order=asc&per_page=100");
+
+    auto const mine = search({Scope::assigned_to, alex, {}, 100});
+    CHECK(ids_of(mine) == std::vector{oldest_alex});
+    CHECK(mine.total == 1);
+    CHECK(zd.fake.requests().back().target().find("%20assignee%3A" + std::to_string(alex) + "&") !=
+          std::string::npos);
+
+    auto const nobodys = search({Scope::unassigned, {}, {}, 100});
+    CHECK(ids_of(nobodys) == std::vector{unassigned, late_unassigned});
+    CHECK(zd.fake.requests().back().target().find("%20assignee%3Anone&") != std::string::npos);
+
+    auto const in_group = search({Scope::in_group, {}, support, 100});
+    CHECK(ids_of(in_group) == std::vector{pending_sam, late_unassigned});
+    CHECK(in_group.total == 2);
+
+    auto const first_two = search({Scope::all_open, {}, {}, 2});
+    CHECK(ids_of(first_two) == std::vector{oldest_alex, pending_sam});
+    CHECK(first_two.total == 4);
+    CHECK(zd.fake.requests().back().target().ends_with("&per_page=2"));
+
+    auto const no_one = zd.run(zd.desk->search({Scope::assigned_to, {}, {}, 100}));
+    REQUIRE_FALSE(no_one.has_value());
+    CHECK(no_one.error().kind == Kind::rejected);
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: search pages through results up to the limit") {
+    Zendesk zd;
+    std::vector<tb::bot::TicketId> made;
+    for (int i = 0; i < 105; ++i) {
+        auto const key = "k" + std::to_string(i);
+        made.push_back(zd.create("slack:" + key, key).id);
+    }
+    auto const before = zd.fake.requests().size();
+    auto const page = zd.run(zd.desk->search({Scope::all_open, {}, {}, 103}));
+    REQUIRE(page.has_value());
+    CHECK(page->total == 105);
+    REQUIRE(page->tickets.size() == 103);
+    CHECK(ids_of(*page) == std::vector(made.begin(), made.begin() + 103));
+    auto const sent = zd.fake.requests();
+    REQUIRE(sent.size() == before + 2);
+    CHECK(sent.back().target().ends_with("&per_page=100&page=2"));
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: groups lists ids and names from the shared cache") {
+    Zendesk zd;
+    auto const pe = zd.fake.add_group("Partnerships Engineering");
+    auto const cs = zd.fake.add_group("Content support");
+    auto const all = zd.run(zd.desk->groups());
+    REQUIRE(all.has_value());
+    REQUIRE(all->size() == 2);
+    CHECK((*all)[0].id == pe);
+    CHECK((*all)[0].name == "Partnerships Engineering");
+    CHECK((*all)[1].id == cs);
+    CHECK((*all)[1].name == "Content support");
+    auto const by_name = zd.run(zd.desk->group_id("Content support"));
+    REQUIRE(by_name.has_value());
+    CHECK(*by_name == cs);
+    REQUIRE(zd.run(zd.desk->groups()).has_value());
+    CHECK(zd.requests_to("/api/v2/groups") == 1);
+    zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: tickets carry created_at and updated_at") {
+    Zendesk zd;
+    auto now = std::chrono::system_clock::time_point{kMorning};
+    zd.fake.set_clock([&now] { return now; });
+    auto const made = zd.create();
+    CHECK(made.created_at == kMorning);
+    CHECK(made.updated_at == kMorning);
+    now += 2h;
+    zd.fake.agent_update(made.id, {{"status", "open"}});
+    auto const got = zd.run(zd.desk->get(made.id));
+    REQUIRE(got.has_value());
+    CHECK(got->created_at == kMorning);
+    CHECK(got->updated_at == kMorning + 2h);
+
+    using tb::zendesk::parse_instant;
+    CHECK(parse_instant("2026-11-20T09:15:00Z") == tb::bot::Instant{kMorning});
+    CHECK(parse_instant("1970-01-01T00:00:00Z") == tb::bot::Instant{});
+    for (auto const* bad : {"", "2026-11-20", "2026-11-20 09:15:00Z", "2026-11-20T09:15:00",
+                            "2026-11-20T09:15:00+01:00", "2026-13-20T09:15:00Z", "yesterday"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(parse_instant(bad).has_value());
+    }
+    auto const odd = tb::zendesk::parse_ticket(
+        json{{"id", 7}, {"created_at", "20 Nov 2026"}, {"updated_at", 1763630100}});
+    REQUIRE(odd.has_value());
+    CHECK(odd->created_at == tb::bot::Instant{});
+    CHECK(odd->updated_at == tb::bot::Instant{});
     zd.check_no_violations();
 }
