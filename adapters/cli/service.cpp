@@ -29,8 +29,10 @@
 #include "adapters/store/sqlite/sqlite_store.hpp"
 #include "adapters/zendesk/api.hpp"
 #include "adapters/zendesk/intake.hpp"
+#include "adapters/zendesk/webhook_events.hpp"
 #include "bot/commands/ticket_commands.hpp"
 #include "bot/jobs/runner.hpp"
+#include "bot/sync/desk_sync.hpp"
 #include "bot/tickets/ticket_flows.hpp"
 
 namespace tb::cli {
@@ -60,9 +62,26 @@ http::ServerLimits limits_from(bot::ServerSettings const& s) {
     return limits;
 }
 
-// Agents' commands, buttons and forms go to the ticket commands, other Slack deliveries to the
-// ticket flows; Zendesk's webhooks have no flow yet.
-asio::awaitable<bot::JobOutcome> dispatch(bot::TicketFlows& flows, bot::TicketCommands& commands, bot::Job job) {
+struct Handlers {
+    bot::TicketFlows& flows;
+    bot::TicketCommands& commands;
+    bot::DeskSync& sync;
+    bot::FlowObserver& observer;
+};
+
+// Agents' commands, buttons and forms go to the ticket commands, Zendesk's ticket events to the
+// sync, other Slack deliveries to the ticket flows.
+asio::awaitable<bot::JobOutcome> dispatch(Handlers handlers, bot::Job job) {
+    auto& flows = handlers.flows;
+    auto& commands = handlers.commands;
+    if (job.source == bot::Source::zendesk_webhook) {
+        auto event = zendesk::parse_desk_event(job.payload);
+        if (!event) {
+            handlers.observer.ignored("zendesk event not about a ticket");
+            co_return bot::JobOutcome::done();
+        }
+        co_return co_await handlers.sync.handle(std::move(*event), std::move(job.delivery_id));
+    }
     if (job.source == bot::Source::slack_command || job.source == bot::Source::slack_interaction) {
         if (auto request = slack::parse_agent_request(job.source, job.payload)) {
             co_return co_await commands.handle(std::move(*request), std::move(job.delivery_id));
@@ -110,9 +129,11 @@ int Service::run() {
     bot::TicketFlows flows{settings, *chat, *desk, *ledger, clock, flow_observer};
     LoggingCommandObserver command_observer{metrics};
     bot::TicketCommands commands{settings, *chat, *desk, *ledger, clock, command_observer};
+    bot::DeskSync sync{settings, *chat, *desk, *ledger, flow_observer};
 
     LoggingJobObserver observer{metrics};
-    auto handler = [&flows, &commands](bot::Job job) { return dispatch(flows, commands, std::move(job)); };
+    Handlers const handlers{flows, commands, sync, flow_observer};
+    auto handler = [handlers](bot::Job job) { return dispatch(handlers, std::move(job)); };
     bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, bot::RunnerSettings{}};
     http::IntakeContext context{store, metrics, clock, [&runner] { runner.wake(); }};
     auto form_check = [&desk = *desk](bot::TicketForm form) { return check_form(desk, std::move(form)); };

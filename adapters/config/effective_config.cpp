@@ -62,6 +62,7 @@ void emit_channel(YAML::Emitter& out, bot::ChannelSettings const& channel) {
     if (channel.group) entry(out, "group", *channel.group);
     if (channel.priority) entry(out, "priority", priority_name(*channel.priority));
     entry(out, "thread_replies", thread_replies_name(channel.thread_replies));
+    entry(out, "zendesk_notes", channel.post_zendesk_notes ? "post" : "skip");
     out << YAML::EndMap;
 }
 

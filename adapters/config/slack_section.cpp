@@ -78,6 +78,16 @@ bot::ChannelSettings read_channel(YamlReader& reader, Field const& item, SeenCha
                                               describe(value.node));
                  }
              }},
+            {"zendesk_notes",
+             [&](Field const& value) {
+                 auto const text = reader.string(value);
+                 if (!text) return;
+                 if (*text == "post" || *text == "skip") {
+                     channel.post_zendesk_notes = *text == "post";
+                 } else {
+                     reader.report(value, "expected one of post, skip; got " + describe(value.node));
+                 }
+             }},
         });
     if (!has_id && (item.node.IsMap() || item.node.IsNull())) {
         reader.report(item, "missing required key id (the channel's id, like C0123ABCD)");

@@ -129,6 +129,7 @@ public:
         std::string email) override;
     asio::awaitable<ApiResult<bot::TicketPage>> search(bot::TicketQuery query) override;
     asio::awaitable<ApiResult<std::vector<bot::DeskGroup>>> groups() override;
+    asio::awaitable<ApiResult<bot::DeskUserId>> self() override;
     asio::awaitable<ApiResult<std::optional<bot::DeskUserId>>> find_user(
         std::string email) override;
     asio::awaitable<ApiResult<std::string>> user_name(bot::DeskUserId id) override;
@@ -151,6 +152,7 @@ private:
     std::mutex mutex_;  // guards the group cache: calls may run on several executors at once
     std::vector<Group> groups_;
     std::optional<SteadyClock::time_point> groups_loaded_;
+    std::optional<bot::DeskUserId> self_;  // the API user never changes while running
 };
 
 asio::awaitable<ApiResult<bot::Ticket>> ZendeskDesk::ticket_from(http::OutboundRequest request) {
@@ -211,6 +213,21 @@ asio::awaitable<ApiResult<std::optional<bot::DeskUser>>> ZendeskDesk::find_perso
         if (user && lower(user->email) == wanted) co_return user;
     }
     co_return Found{};
+}
+
+asio::awaitable<ApiResult<bot::DeskUserId>> ZendeskDesk::self() {
+    {
+        std::lock_guard lock{mutex_};
+        if (self_) co_return *self_;
+    }
+    auto out = request(bhttp::verb::get, "/api/v2/users/me");
+    auto answer = co_await api_.send(std::move(out));
+    if (!answer) co_return failure<bot::DeskUserId>(answer.error());
+    auto const user = parse_user(answer->value("user", Json{}));
+    if (!user || user->id == 0) co_return failure<bot::DeskUserId>(malformed("the API user"));
+    std::lock_guard lock{mutex_};
+    self_ = user->id;
+    co_return user->id;
 }
 
 asio::awaitable<ApiResult<std::optional<bot::DeskUserId>>> ZendeskDesk::find_user(

@@ -70,6 +70,14 @@ asio::awaitable<JobOutcome> TicketCommands::on_action(CardAction action, std::st
     if (action.kind == CardAction::Kind::solve) co_return co_await open_solve_form(std::move(action), std::move(delivery));
     Work work{std::move(delivery), action.user, action.channel, action.response_url, {}};
     work.command.ticket = action.ticket_id;
+    bool const choosing = action.kind == CardAction::Kind::priority || action.kind == CardAction::Kind::group;
+    if (choosing && action.choice.empty()) {
+        // Cards posted before the selects had plain Priority and Group buttons.
+        observer_.finished(Verb::help, "invalid");
+        auto text = "This card is from an older version. Use `/ticket priority " + std::to_string(action.ticket_id) +
+                    " high` or `/ticket group " + std::to_string(action.ticket_id) + " <group>`.";
+        co_return co_await answer(work, std::move(text));
+    }
     switch (action.kind) {
         case CardAction::Kind::take: work.command.verb = Verb::take; break;
         case CardAction::Kind::pending: work.command.verb = Verb::pending; break;

@@ -38,6 +38,7 @@ struct ChannelSettings {
     std::optional<std::string> group;
     std::optional<Priority> priority;
     ThreadReplies thread_replies = ThreadReplies::public_reply;
+    bool post_zendesk_notes = false;  // Zendesk's internal notes also appear in the thread
 };
 
 struct SlackSettings {

@@ -119,6 +119,8 @@ public:
     // Unsolved tickets, oldest first.
     virtual asio::awaitable<ApiResult<TicketPage>> search(TicketQuery query) = 0;
     virtual asio::awaitable<ApiResult<std::vector<DeskGroup>>> groups() = 0;
+    // The Zendesk user the bridge acts as (its changes are not echoed back to Slack).
+    virtual asio::awaitable<ApiResult<DeskUserId>> self() = 0;
     virtual asio::awaitable<ApiResult<std::string>> user_name(DeskUserId id) = 0;
     // Group ids by name and back (the adapter may cache the list).
     virtual asio::awaitable<ApiResult<std::optional<GroupId>>> group_id(std::string name) = 0;

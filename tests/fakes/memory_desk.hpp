@@ -173,6 +173,10 @@ public:
         }
         co_return page;
     }
+    asio::awaitable<bot::ApiResult<bot::DeskUserId>> self() override {
+        if (auto e = failure()) co_return *e;
+        co_return self_id;
+    }
     asio::awaitable<bot::ApiResult<std::vector<bot::DeskGroup>>> groups() override {
         if (auto e = failure()) co_return *e;
         std::lock_guard lock{mutex_};
@@ -249,6 +253,7 @@ private:
 
 public:
     bot::Instant now{};  // created_at of new tickets
+    bot::DeskUserId self_id = 1;  // the API user
 };
 
 }  // namespace tb::fakes

@@ -1,0 +1,147 @@
+#include "bot/sync/desk_sync.hpp"
+
+#include <utility>
+
+#include "bot/tickets/ticket_card.hpp"
+#include "bot/tickets/triage.hpp"
+
+namespace tb::bot {
+namespace {
+
+constexpr char const* kPosted = "posted";
+constexpr std::size_t kMaxQuoted = 3000;
+
+std::string ticket_ref(TicketId id) { return "#" + std::to_string(id); }
+
+std::string capitalised(std::string text) {
+    if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+    return text;
+}
+
+std::string slack_escaped(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '&') out += "&amp;";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string comment_line(std::string_view author, bool is_public, std::string_view body) {
+    std::string text = "*" + slack_escaped(author) + "* " + (is_public ? "replied in Zendesk:" : "added an internal note in Zendesk:");
+    auto shown = body.substr(0, kMaxQuoted);
+    std::size_t start = 0;
+    while (start <= shown.size()) {
+        auto const end = std::min(shown.find('\n', start), shown.size());
+        text += "\n>" + slack_escaped(shown.substr(start, end - start));
+        start = end + 1;
+    }
+    if (body.size() > kMaxQuoted) text += "\n>…";
+    return text;
+}
+
+DeskSync::DeskSync(Settings const& settings, Chat& chat, TicketDesk& desk, ThreadLedger& ledger, FlowObserver& observer)
+    : settings_{settings}, chat_{chat}, desk_{desk}, ledger_{ledger}, observer_{observer} {}
+
+asio::awaitable<JobOutcome> DeskSync::handle(DeskEvent event, std::string delivery) {
+    auto const found = co_await ledger_.find_by_ticket(event.ticket_id);
+    if (!found) co_return store_outcome(found.error(), "find thread");
+    if (!*found) {
+        observer_.ignored("zendesk ticket without a thread");
+        co_return JobOutcome::done();
+    }
+    auto const thread = **found;
+    auto const self = co_await desk_.self();
+    if (!self) co_return outcome_of(self.error(), "users/me");
+    bool const ours = event.actor_id == *self;
+
+    auto const posted = co_await ledger_.step_done(delivery, kPosted);
+    if (!posted) co_return store_outcome(posted.error(), "sync step");
+    if (!*posted && !ours) {
+        auto const line = co_await line_for(event, thread);
+        if (line) {
+            auto const sent = co_await chat_.post(thread.key.channel, thread.key.thread_ts, *line);
+            if (!sent) co_return outcome_of(sent.error(), "chat.postMessage");
+        } else {
+            observer_.ignored("zendesk event not shown");
+        }
+        if (auto marked = co_await ledger_.mark_step(delivery, kPosted); !marked) {
+            co_return store_outcome(marked.error(), "sync step");
+        }
+    }
+    if (ours) observer_.ignored("zendesk change made by the bridge");
+    if (event.kind == DeskEvent::Kind::comment_added || event.kind == DeskEvent::Kind::other) {
+        co_return JobOutcome::done();
+    }
+    co_return co_await redraw_card(thread);
+}
+
+asio::awaitable<JobOutcome> DeskSync::redraw_card(ThreadRecord const& thread) {
+    if (thread.card_ts.empty()) co_return JobOutcome::done();
+    auto const ticket = co_await desk_.get(thread.ticket_id);
+    if (!ticket) {
+        // A deleted or merged ticket keeps the card it had.
+        if (ticket.error().kind == ApiError::Kind::not_found) co_return JobOutcome::done();
+        co_return outcome_of(ticket.error(), "get ticket");
+    }
+    auto card = co_await ticket_card(desk_, *ticket, thread.follows);
+    auto const updated = co_await chat_.update_card(thread.key.channel, thread.card_ts, std::move(card));
+    if (!updated && (updated.error().kind == ApiError::Kind::unavailable ||
+                     updated.error().kind == ApiError::Kind::rate_limited)) {
+        co_return outcome_of(updated.error(), "chat.update");
+    }
+    co_return JobOutcome::done();
+}
+
+asio::awaitable<std::string> DeskSync::user_name(std::optional<DeskUserId> id, std::string fallback) {
+    if (!id) co_return fallback;
+    auto const name = co_await desk_.user_name(*id);
+    co_return name ? *name : fallback;
+}
+
+asio::awaitable<std::optional<std::string>> DeskSync::line_for(DeskEvent const& e, ThreadRecord const& thread) {
+    auto const ref = ticket_ref(e.ticket_id);
+    auto const actor = co_await user_name(e.actor_id, "Someone");
+    auto const who = "*" + slack_escaped(actor) + "*";
+    switch (e.kind) {
+        case DeskEvent::Kind::status_changed:
+            if (e.current == "solved") co_return who + " solved " + ref + " in Zendesk";
+            co_return who + " changed " + ref + " from " + capitalised(e.previous) + " to " + capitalised(e.current) +
+                " in Zendesk";
+        case DeskEvent::Kind::priority_changed:
+            co_return who + " set " + ref + " to " + capitalised(e.current.empty() ? "no" : e.current) +
+                " priority in Zendesk";
+        case DeskEvent::Kind::assignee_changed: {
+            if (!e.current_id) co_return who + " unassigned " + ref + " in Zendesk";
+            auto const name = co_await user_name(e.current_id, "agent " + e.current);
+            co_return who + " assigned " + ref + " to *" + slack_escaped(name) + "* in Zendesk";
+        }
+        case DeskEvent::Kind::group_changed: {
+            if (!e.current_id) co_return who + " removed " + ref + " from its group in Zendesk";
+            auto const group = co_await desk_.group_name(*e.current_id);
+            co_return who + " moved " + ref + " to " + slack_escaped(group ? *group : "group " + e.current) + " in Zendesk";
+        }
+        case DeskEvent::Kind::subject_changed:
+            co_return who + " renamed " + ref + " to “" + slack_escaped(e.current) + "” in Zendesk";
+        case DeskEvent::Kind::comment_added: {
+            auto const* channel = find_channel(settings_, thread.key.channel);
+            if (!e.comment_public && (channel == nullptr || !channel->post_zendesk_notes)) co_return std::nullopt;
+            auto author = e.comment_author;
+            if (author.empty()) author = co_await user_name(e.comment_author_id, "Someone");
+            co_return comment_line(author, e.comment_public, e.comment_body);
+        }
+        case DeskEvent::Kind::merged:
+            co_return ref + " was merged" + (e.merged_into ? " into " + ticket_ref(*e.merged_into) : std::string{}) +
+                " in Zendesk. This thread no longer follows it.";
+        case DeskEvent::Kind::deleted:
+            co_return ref + " was deleted in Zendesk. This thread no longer follows it.";
+        case DeskEvent::Kind::other: break;
+    }
+    co_return std::nullopt;
+}
+
+}  // namespace tb::bot
