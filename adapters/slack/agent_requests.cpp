@@ -9,25 +9,13 @@
 
 #include "adapters/slack/blocks.hpp"
 #include "adapters/slack/form.hpp"
+#include "adapters/slack/json_fields.hpp"
 
 namespace tb::slack {
 namespace {
 
 using nlohmann::json;
 using Kind = bot::CardAction::Kind;
-
-std::string text_at(json const& object, char const* key) {
-    if (!object.is_object()) return {};
-    auto const it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-json const& object_at(json const& object, char const* key) {
-    static json const empty = json::object();
-    if (!object.is_object()) return empty;
-    auto const it = object.find(key);
-    return it != object.end() && it->is_object() ? *it : empty;
-}
 
 // A positive ticket id written in decimal digits only; 0 otherwise.
 bot::TicketId ticket_id_of(std::string_view text) {

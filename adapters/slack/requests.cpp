@@ -2,23 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/slack/json_fields.hpp"
+
 namespace tb::slack {
 namespace {
 
 using nlohmann::json;
-
-std::string text_at(json const& object, char const* key) {
-    if (!object.is_object()) return {};
-    auto const it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-json const& object_at(json const& object, char const* key) {
-    static json const empty = json::object();
-    if (!object.is_object()) return empty;
-    auto const it = object.find(key);
-    return it != object.end() && it->is_object() ? *it : empty;
-}
 
 std::vector<bot::ChatFile> files_of(json const& message) {
     std::vector<bot::ChatFile> files;
