@@ -7,6 +7,7 @@
 
 #include "adapters/cli/demo.hpp"
 #include "adapters/cli/service.hpp"
+#include "adapters/cli/setup_zendesk.hpp"
 #include "adapters/config/effective_config.hpp"
 #include "adapters/config/environment.hpp"
 #include "adapters/config/settings_loader.hpp"
@@ -75,10 +76,23 @@ int main(int argc, char** argv) {
     demo->add_flag("--keep-running", demo_options.keep_running,
                    "Keep serving after the narration until Ctrl-C, to poke /metrics");
 
+    auto* setup = app.add_subcommand(
+        "setup-zendesk",
+        "Create or update the Zendesk webhook that sends ticket events to this service, and print "
+        "its signing secret (ZENDESK_URL and credentials from the environment)");
+    cli::SetupZendeskOptions setup_options;
+    setup->add_option("--url", setup_options.url,
+                      "Public base URL of this service, https://...; the webhook calls "
+                      "<url>/zendesk/webhook")
+        ->required();
+    setup->add_option("--name", setup_options.name, "The webhook's name in Zendesk")
+        ->capture_default_str();
+    setup->add_flag("--dry-run", setup_options.dry_run, "Print what would be done, change nothing");
+
     app.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(app, argc, argv);
-    if (app.got_subcommand(demo) && level_option->count() == 0 &&
+    if ((app.got_subcommand(demo) || app.got_subcommand(setup)) && level_option->count() == 0 &&
         std::getenv("TB_LOG_LEVEL") == nullptr) {
         log_level = "warn";  // the narration on stdout is the demo's output
     }
@@ -92,6 +106,10 @@ int main(int argc, char** argv) {
         if (app.got_subcommand(demo)) {
             if (!demo_db.empty()) demo_options.db = demo_db;
             return cli::run_demo(std::move(demo_options));
+        }
+        if (app.got_subcommand(setup)) {
+            return cli::run_setup_zendesk(setup_options, config::secrets_from_environment(),
+                                          std::cout, std::cerr);
         }
         if (app.got_subcommand("check-config")) {
             auto settings = load_or_report(config_path);
