@@ -318,9 +318,12 @@ asio::awaitable<Result<Response>> HttpClient::perform(OutboundRequest const& req
     if (!target) co_return target.error();
     auto message = build_message(request, *target, settings_.user_agent);
     if (!message) co_return message.error();
-    // Method, host and path only: queries and headers may carry secrets.
+    // Method, host and path only: queries and headers may carry secrets. Slack's response_url
+    // paths are credentials themselves (anyone holding one may post for 30 minutes).
+    auto const path = std::string_view{target->resource}.substr(0, target->resource.find('?'));
+    bool const secret_path = path.starts_with("/commands/") || path.starts_with("/actions/");
     spdlog::debug("http client: {} {}{}", to_std(bhttp::to_string(request.method)), target->host,
-                  std::string_view{target->resource}.substr(0, target->resource.find('?')));
+                  secret_path ? std::string_view{"/…"} : path);
 
     auto const deadline = started + request.timeout.value_or(settings_.request_timeout);
     auto const connect_deadline = std::min(deadline, started + settings_.connect_timeout);

@@ -108,7 +108,14 @@ std::optional<bot::AgentRequest> solve_submitted(json const& payload) {
     if (out.team.empty()) out.team = text_at(object_at(payload, "user"), "team_id");
     out.user = text_at(object_at(payload, "user"), "id");
     auto const& values = object_at(object_at(view, "state"), "values");
-    out.note = text_at(object_at(object_at(values, kNoteBlock), kNoteBlock), "value");
+    // Typed text is not escaped by Slack in view state; escape it as message text is, so
+    // "<!channel>" in a note stays text when it reaches the thread.
+    for (char c : text_at(object_at(object_at(values, kNoteBlock), kNoteBlock), "value")) {
+        if (c == '&') out.note += "&amp;";
+        else if (c == '<') out.note += "&lt;";
+        else if (c == '>') out.note += "&gt;";
+        else out.note += c;
+    }
     return out;
 }
 

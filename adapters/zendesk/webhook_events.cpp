@@ -100,6 +100,7 @@ std::optional<bot::DeskEvent> parse_desk_event(std::string_view payload) {
         auto const& author = at(comment, "author");
         e.comment_author_id = id_of(at(author, "id"));
         e.comment_author = text_of(at(author, "name"));
+        e.comment_by_staff = at(author, "is_staff").is_boolean() && at(author, "is_staff").get<bool>();
     }
     if (e.kind == Kind::merged) {
         for (auto const* key : {"target_ticket_id", "merged_into", "current"}) {

@@ -77,7 +77,7 @@ asio::awaitable<ApiResult<TicketCommands::Planned>> TicketCommands::plan(Command
         case Verb::group: {
             auto const groups = co_await desk_.groups();
             if (!groups) co_return groups.error();
-            auto const matched = match_group(command.text, *groups);
+            auto const matched = match_group(text, *groups);
             if (auto const* none = std::get_if<NoGroupMatch>(&matched)) {
                 auto problem = none->ambiguous ? "“" + command.text + "” matches several groups: " + quoted_list(none->close) + ". Which one?"
                                                : "There is no group called “" + command.text + "”.";

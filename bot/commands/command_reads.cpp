@@ -94,7 +94,8 @@ asio::awaitable<JobOutcome> TicketCommands::list(Work const& work) {
         case ListScope::group: {
             auto const groups = co_await desk_.groups();
             if (!groups) co_return outcome_of(groups.error(), "groups");
-            auto const matched = match_group(work.command.text, *groups);
+            auto const typed = co_await readable(work.command.text);
+            auto const matched = match_group(typed, *groups);
             if (auto const* group = std::get_if<DeskGroup>(&matched)) {
                 query.scope = TicketQuery::Scope::in_group;
                 query.group = group->id;

@@ -36,13 +36,16 @@ asio::awaitable<ApiResult<std::vector<std::string>>> Permissions::members(std::s
         }
     }
     auto fetched = co_await chat_.usergroup_members(usergroup);
-    if (!fetched) {
+    std::vector<std::string> users;  // a mistyped or deleted group (not_found) has no members
+    if (fetched) {
+        users = std::move(*fetched);
+    } else if (fetched.error().kind != ApiError::Kind::not_found) {
         if (known) co_return std::move(*known);
         co_return fetched.error();
     }
     std::lock_guard lock{mutex_};
-    groups_[usergroup] = Members{*fetched, now};
-    co_return std::move(*fetched);
+    groups_[usergroup] = Members{users, now};
+    co_return users;
 }
 
 }  // namespace tb::bot

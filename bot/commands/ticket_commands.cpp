@@ -156,10 +156,10 @@ asio::awaitable<JobOutcome> TicketCommands::change(Work work) {
     if (!applied) co_return store_outcome(applied.error(), "command step");
     if (!*applied) {
         auto const actor = co_await this->actor(work);
-        if (!actor) co_return outcome_of(actor.error(), "who is acting");
+        if (!actor) co_return co_await give_up(work, actor.error(), "who is acting");
         if (!*actor) co_return JobOutcome::done();
         auto planned = co_await plan(work.command, **actor);
-        if (!planned) co_return outcome_of(planned.error(), "plan");
+        if (!planned) co_return co_await give_up(work, planned.error(), "plan");
         if (auto* problem = std::get_if<std::string>(&*planned)) {
             observer_.finished(work.command.verb, "invalid");
             co_return co_await answer(work, *problem);
@@ -212,12 +212,21 @@ asio::awaitable<JobOutcome> TicketCommands::announce(Work const& work) {
     co_return JobOutcome::done();
 }
 
+asio::awaitable<JobOutcome> TicketCommands::give_up(Work const& work, ApiError error, std::string_view what) {
+    if (transient(error)) co_return outcome_of(error, what);
+    observer_.finished(work.command.verb, "failed");
+    auto text = "Sorry, that did not work and nothing was changed: " + error.message;
+    co_await answer(work, std::move(text));
+    co_return outcome_of(error, what);
+}
+
 asio::awaitable<JobOutcome> TicketCommands::answer(Work const& work, CommandReply reply) {
     ApiResult<void> sent;
     if (!work.response_url.empty()) {
         sent = co_await chat_.respond(work.response_url, std::move(reply));
     } else if (!work.channel.empty()) {
-        sent = co_await chat_.post_ephemeral(work.channel, work.user, {}, std::move(reply.text));
+        std::string const no_thread;
+        sent = co_await chat_.post_ephemeral(work.channel, work.user, no_thread, std::move(reply.text));
     }
     // A lost answer is not worth repeating the work for, unless Slack asked to wait.
     if (!sent && transient(sent.error())) co_return outcome_of(sent.error(), "answer");

@@ -71,6 +71,8 @@ private:
     asio::awaitable<JobOutcome> list(Work const& work);
 
     asio::awaitable<JobOutcome> answer(Work const& work, CommandReply reply);
+    // A transient error retries the job; any other is told to the person before the job fails.
+    asio::awaitable<JobOutcome> give_up(Work const& work, ApiError error, std::string_view what);
     asio::awaitable<JobOutcome> answer(Work const& work, std::string text) {
         return answer(work, CommandReply{std::move(text), std::nullopt});
     }

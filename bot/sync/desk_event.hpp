@@ -36,6 +36,7 @@ struct DeskEvent {
     std::string comment_body;
     bool comment_public = false;
     std::optional<DeskUserId> comment_author_id;
+    bool comment_by_staff = false;  // an agent or admin wrote it
     std::string comment_author;
     // merged: the ticket it went into, when Zendesk says
     std::optional<TicketId> merged_into;

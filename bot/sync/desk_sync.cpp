@@ -33,14 +33,17 @@ std::string slack_escaped(std::string_view text) {
 
 std::string comment_line(std::string_view author, bool is_public, std::string_view body) {
     std::string text = "*" + slack_escaped(author) + "* " + (is_public ? "replied in Zendesk:" : "added an internal note in Zendesk:");
-    auto shown = body.substr(0, kMaxQuoted);
+    auto cut = std::min(body.size(), kMaxQuoted);
+    // Never inside a UTF-8 character: Slack (and the JSON encoder) refuse broken text.
+    while (cut < body.size() && cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
+    auto const shown = body.substr(0, cut);
     std::size_t start = 0;
     while (start <= shown.size()) {
         auto const end = std::min(shown.find('\n', start), shown.size());
         text += "\n>" + slack_escaped(shown.substr(start, end - start));
         start = end + 1;
     }
-    if (body.size() > kMaxQuoted) text += "\n>…";
+    if (cut < body.size()) text += "\n>…";
     return text;
 }
 
@@ -59,7 +62,10 @@ asio::awaitable<JobOutcome> DeskSync::handle(DeskEvent event, std::string delive
     if (!self) co_return outcome_of(self.error(), "users/me");
     bool const ours = event.actor_id == *self;
 
-    auto const posted = co_await ledger_.step_done(delivery, kPosted);
+    // Merged or deleted is told once per ticket, whichever events say it.
+    bool const gone = event.kind == DeskEvent::Kind::merged || event.kind == DeskEvent::Kind::deleted;
+    auto const step_key = gone ? "ticket:" + std::to_string(event.ticket_id) : delivery;
+    auto const posted = co_await ledger_.step_done(step_key, kPosted);
     if (!posted) co_return store_outcome(posted.error(), "sync step");
     if (!*posted && !ours) {
         auto const line = co_await line_for(event, thread);
@@ -69,7 +75,7 @@ asio::awaitable<JobOutcome> DeskSync::handle(DeskEvent event, std::string delive
         } else {
             observer_.ignored("zendesk event not shown");
         }
-        if (auto marked = co_await ledger_.mark_step(delivery, kPosted); !marked) {
+        if (auto marked = co_await ledger_.mark_step(step_key, kPosted); !marked) {
             co_return store_outcome(marked.error(), "sync step");
         }
     }
@@ -130,6 +136,8 @@ asio::awaitable<std::optional<std::string>> DeskSync::line_for(DeskEvent const& 
         case DeskEvent::Kind::comment_added: {
             auto const* channel = find_channel(settings_, thread.key.channel);
             if (!e.comment_public && (channel == nullptr || !channel->post_zendesk_notes)) co_return std::nullopt;
+            // The requester's own replies (by e-mail, in the help centre) are theirs to repeat.
+            if (!e.comment_by_staff) co_return std::nullopt;
             auto author = e.comment_author;
             if (author.empty()) author = co_await user_name(e.comment_author_id, "Someone");
             co_return comment_line(author, e.comment_public, e.comment_body);

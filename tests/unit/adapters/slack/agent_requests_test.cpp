@@ -166,6 +166,10 @@ TEST_CASE("agent request: the solve modal becomes SolveSubmitted") {
     auto const missing = as<SolveSubmitted>(
         parse_agent_request(Source::slack_interaction, solve_submission(std::nullopt).dump()));
     CHECK(missing.note.empty());
+
+    auto const markup = as<SolveSubmitted>(parse_agent_request(
+        Source::slack_interaction, solve_submission(json("<!channel> R&D fixed it")).dump()));
+    CHECK(markup.note == "&lt;!channel&gt; R&amp;D fixed it");  // stays text, as Slack escapes messages
 }
 
 TEST_CASE("agent request: anything else is nullopt and never throws") {

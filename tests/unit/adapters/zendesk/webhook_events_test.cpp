@@ -37,6 +37,7 @@ TEST_CASE("zendesk webhook events: Zendesk's samples read as ticket events") {
     CHECK(comment->comment_id == 9876543210);
     CHECK(comment->comment_public);
     CHECK(comment->comment_author == "Support Agent");
+    CHECK(comment->comment_by_staff);
     CHECK(comment->comment_author_id == 8447388090495);
     CHECK(comment->comment_body == "We are investigating this issue and will update you shortly.");
 

@@ -428,3 +428,21 @@ TEST_CASE("ticket commands: age text") {
     CHECK(tb::bot::age_text(std::chrono::hours{5}) == "5h");
     CHECK(tb::bot::age_text(std::chrono::hours{49}) == "2d");
 }
+
+TEST_CASE("ticket commands: a failure that retrying cannot fix is told to the person") {
+    Commands c;
+    c.chat.fail_next(tb::bot::api_error(ApiError::Kind::rejected, "missing_scope"));
+    auto const outcome = c.command("take " + c.id());
+    CHECK(outcome.kind == JobOutcome::Kind::fail);
+    CHECK(c.desk.updates().empty());
+    CHECK(c.last_answer() == "Sorry, that did not work and nothing was changed: missing_scope");
+}
+
+TEST_CASE("ticket commands: a configured user group Slack does not know counts as empty, not as an error") {
+    Commands c;
+    c.settings.slack.authorized.usergroups = {"S0GONE", "S0SUPPORT"};
+    CHECK(c.command("take " + c.id(), "U3").kind == JobOutcome::Kind::done);
+    CHECK(c.current().assignee_id == c.kim);
+    CHECK(c.command("take " + c.id(), "U1", "trigger:2").kind == JobOutcome::Kind::done);
+    CHECK(c.observer.refusals == std::vector<std::string>{"unauthorized:U1"});
+}

@@ -96,6 +96,7 @@ struct Sync {
         e.comment_body = std::move(body);
         e.comment_author_id = kim;
         e.comment_author = "Kim Agent";
+        e.comment_by_staff = true;
         return e;
     }
     std::vector<std::string> lines() const {
@@ -146,6 +147,18 @@ TEST_CASE("desk sync: public comments are posted with the author, internal notes
     note.ticket_id = internal;
     s.run(note, "ev3");
     CHECK(s.lines().back() == "*Kim Agent* added an internal note in Zendesk:\n>check logs");
+    auto requester = s.comment(true, "thanks, by e-mail");
+    requester.comment_by_staff = false;
+    s.run(requester, "ev4");
+    CHECK(s.lines().size() == 2);
+}
+
+TEST_CASE("desk sync: a long comment is cut between UTF-8 characters") {
+    std::string body(2999, 'a');
+    body += "é and more";
+    auto const line = tb::bot::comment_line("Kim", true, body);
+    CHECK(line.find("\xC3\n") == std::string::npos);
+    CHECK(line.ends_with(std::string(2999, 'a') + "\n>…"));
 }
 
 TEST_CASE("desk sync: changes and comments the bridge made itself are not echoed, the card still follows") {
@@ -184,6 +197,8 @@ TEST_CASE("desk sync: tickets without a thread are ignored, merged and deleted t
     merged.merged_into = 4242;
     s.run(merged, "ev2");
     CHECK(s.lines().back() == "#" + std::to_string(s.ticket) + " was merged into #4242 in Zendesk. This thread no longer follows it.");
+    s.run(s.change(Kind::deleted, "", ""), "ev3");  // a later soft_deleted says nothing more
+    CHECK(s.lines().size() == 1);
 }
 
 TEST_CASE("desk sync: the card is drawn from the ticket as it is now, so a late event cannot move it back") {
