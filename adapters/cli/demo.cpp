@@ -184,6 +184,13 @@ int run_demo(DemoOptions options) {
             },
             asked_at);
         if (!done) return demo.fail(demo.timed_out("`/ticket " + command + "` in the fake Zendesk"));
+        // The thread line may wait its turn (Slack takes one message a second per channel).
+        auto const marker = name == "take" ? std::string{"took #"} : std::string{"solved by"};
+        for (int i = 0; i < 50; ++i) {
+            auto const line = world->last_thread_line();
+            if (line && line->find(marker) != std::string::npos) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds{50});
+        }
         narrator.command_done(name, *done);
     }
     narrator.api_calls();

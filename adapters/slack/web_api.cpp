@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "adapters/slack/blocks.hpp"
+#include "adapters/slack/channel_pacer.hpp"
 #include "adapters/slack/web_call.hpp"
 #include "adapters/slack/web_parse.hpp"
 
@@ -93,6 +94,7 @@ private:
     void remember(bot::ChatUser const& user);
 
     WebCaller web_;
+    ChannelPacer pacer_;
     std::mutex mutex_;  // guards the caches: calls may run on several executors at once
     std::optional<bot::ChatIdentity> identity_;
     std::map<std::string, CachedUser> users_;
@@ -187,6 +189,11 @@ asio::awaitable<ApiResult<std::string>> SlackChat::download(bot::ChatFile file,
 }
 
 asio::awaitable<ApiResult<std::string>> SlackChat::post_message(Json args) {
+    auto const channel = args.value("channel", std::string{});
+    if (auto const wait = co_await pacer_.turn(channel)) {
+        auto busy = bot::api_error(bot::ApiError::Kind::rate_limited, "one message per second in " + channel, *wait);
+        co_return failure<std::string>(std::move(busy));
+    }
     auto answer = co_await web_.post("chat.postMessage", std::move(args));
     if (!answer) co_return failure<std::string>(answer.error());
     co_return text_of(*answer, "ts");

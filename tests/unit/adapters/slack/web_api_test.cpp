@@ -588,16 +588,42 @@ TEST_CASE("slack web api: errors map to the flows' kinds") {
         CHECK(limited.error().retry_after == std::chrono::milliseconds{7000});
         CHECK(limited.error().transient());
     }
-    SUBCASE("the per-channel limit answers ratelimited with Retry-After") {
+    SUBCASE("posts to one channel are paced, and a turn more than 2 s away is told to come back") {
         slack.fake.enforce_channel_limit(true);
-        std::optional<ApiError> error;
-        for (int i = 0; i < 5 && !error; ++i) {
-            auto posted = slack.run(slack.chat->post(kChannel, kRoot, "burst"));
-            if (!posted) error = posted.error();
+        std::vector<std::optional<tb::bot::ApiResult<std::string>>> results(4);
+        auto const started = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            asio::co_spawn(slack.ioc, slack.chat->post(kChannel, kRoot, "burst " + std::to_string(i)),
+                           [&results, i](std::exception_ptr e, tb::bot::ApiResult<std::string> r) {
+                               if (e) std::rethrow_exception(e);
+                               results[i].emplace(std::move(r));
+                           });
         }
-        REQUIRE(error.has_value());
-        CHECK(error->kind == Kind::rate_limited);
-        CHECK(error->retry_after == std::chrono::milliseconds{1000});
+        slack.ioc.restart();
+        slack.ioc.run_for(10s);
+        auto const took = std::chrono::steady_clock::now() - started;
+        int ok = 0;
+        std::optional<ApiError> told;
+        for (auto& r : results) {
+            REQUIRE(r.has_value());
+            if (r->has_value()) {
+                ++ok;
+            } else {
+                told = r->error();
+            }
+        }
+        CHECK(ok == 3);
+        REQUIRE(told.has_value());
+        CHECK(told->kind == Kind::rate_limited);
+        CHECK(told->retry_after >= std::chrono::milliseconds{2500});
+        CHECK(took >= 1900ms);
+        int posted = 0;
+        for (auto const& call : slack.fake.calls()) {
+            if (call.method != "chat.postMessage") continue;
+            ++posted;
+            CHECK(call.status == 200);  // Slack's channel limit never had to answer 429
+        }
+        CHECK(posted == 3);
     }
     SUBCASE("500 is unavailable") {
         slack.fake.server().fail_next(Fault::status_500);
