@@ -8,9 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include "adapters/http/crypto.hpp"
 #include "adapters/zendesk/api_call.hpp"
 #include "adapters/zendesk/ticket_json.hpp"
@@ -32,19 +29,6 @@ constexpr std::size_t kMaxIdempotencyKey = 255;
 constexpr std::size_t kSearchPerPage = 100;
 constexpr int kMaxSearchPages = 10;
 
-template <class T>
-ApiResult<T> failure(bot::ApiError error) {
-    return {boost::system::in_place_error, std::move(error)};
-}
-
-bot::ApiError malformed(char const* what) {
-    return bot::api_error(Kind::unavailable, std::string{"response lacks "} + what);
-}
-
-std::string encoded(std::string_view text) {
-    return boost::urls::encode(text, boost::urls::unreserved_chars);
-}
-
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -63,11 +47,6 @@ http::OutboundRequest json_request(bhttp::verb method, std::string path, Json co
     out.body = body.dump();
     out.content_type = "application/json";
     return out;
-}
-
-std::string authorization(ZendeskAuth const& auth) {
-    if (!auth.oauth_token.empty()) return "Bearer " + auth.oauth_token;
-    return "Basic " + http::to_base64(auth.email + "/token:" + auth.api_token);
 }
 
 // Zendesk allows 255 characters; a longer key is replaced by a stable digest of itself.
@@ -115,7 +94,7 @@ std::optional<std::string> search_query(bot::TicketQuery const& query) {
 class ZendeskDesk final : public bot::TicketDesk {
 public:
     ZendeskDesk(http::HttpClient& client, std::string base_url, ZendeskAuth const& auth)
-        : api_{client, std::move(base_url), authorization(auth)} {}
+        : api_{client, std::move(base_url), authorization_header(auth)} {}
 
     // bot::TicketDesk
     asio::awaitable<ApiResult<bot::Ticket>> create(bot::NewTicket ticket,
@@ -394,6 +373,11 @@ asio::awaitable<ApiResult<std::string>> ZendeskDesk::upload(std::string filename
 }
 
 }  // namespace
+
+std::string authorization_header(ZendeskAuth const& auth) {
+    if (!auth.oauth_token.empty()) return "Bearer " + auth.oauth_token;
+    return "Basic " + http::to_base64(auth.email + "/token:" + auth.api_token);
+}
 
 std::unique_ptr<bot::TicketDesk> make_zendesk_desk(http::HttpClient& client,
                                                    std::string zendesk_url, ZendeskAuth auth) {

@@ -15,6 +15,9 @@ struct ZendeskAuth {
     std::string oauth_token;
 };
 
+// The Authorization header value for `auth`; never logged.
+std::string authorization_header(ZendeskAuth const& auth);
+
 // bot::TicketDesk over the Zendesk Support API of the account at `zendesk_url`
 // (https://acme.zendesk.com; the adapter adds /api/v2/...). `client` outlives the result.
 std::unique_ptr<bot::TicketDesk> make_zendesk_desk(http::HttpClient& client,

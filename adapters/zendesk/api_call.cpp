@@ -6,6 +6,9 @@
 #include <optional>
 #include <utility>
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 namespace tb::zendesk {
 namespace {
 
@@ -26,11 +29,6 @@ std::optional<std::chrono::milliseconds> retry_after(http::Response const& respo
         return std::nullopt;
     }
     return std::chrono::seconds{std::stoll(std::string{value})};
-}
-
-std::string text_of(Json const& object, char const* key) {
-    auto const it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
 std::string shorten(std::string text) {
@@ -75,7 +73,34 @@ bool is_closed_ticket(Json const& body) {
     });
 }
 
+// The Webhooks API and other newer APIs: {"errors": [{"code", "title", "detail"}]}.
+std::string listed_errors(Json const& errors) {
+    std::string out;
+    if (!errors.is_array()) return out;
+    for (auto const& error : errors) {
+        if (!error.is_object()) continue;
+        auto text = text_of(error, "detail");
+        if (text.empty()) text = text_of(error, "title");
+        if (text.empty()) text = text_of(error, "code");
+        if (!text.empty()) out += (out.empty() ? "" : "; ") + text;
+    }
+    return out;
+}
+
 }  // namespace
+
+bot::ApiError malformed(char const* what) {
+    return bot::api_error(Kind::unavailable, std::string{"response lacks "} + what);
+}
+
+std::string encoded(std::string_view text) {
+    return boost::urls::encode(text, boost::urls::unreserved_chars);
+}
+
+std::string text_of(Json const& object, char const* key) {
+    auto const it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
 
 std::string describe_error(std::string const& body) {
     auto const json = Json::parse(body, nullptr, false);
@@ -83,6 +108,7 @@ std::string describe_error(std::string const& body) {
     if (auto details = detail_descriptions(json.value("details", Json{})); !details.empty()) {
         return shorten(std::move(details));
     }
+    if (auto listed = listed_errors(json.value("errors", Json{})); !listed.empty()) return shorten(std::move(listed));
     auto const error = json.find("error");
     if (error != json.end() && error->is_object()) {  // {"title": ..., "message": ...}
         auto const title = text_of(*error, "title");

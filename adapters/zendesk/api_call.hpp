@@ -1,6 +1,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -13,13 +15,25 @@ namespace tb::zendesk {
 namespace asio = boost::asio;
 using Json = nlohmann::json;
 
+template <class T>
+bot::ApiResult<T> failure(bot::ApiError error) {
+    return {boost::system::in_place_error, std::move(error)};
+}
+// An answer without a part it must have ("response lacks the ticket").
+bot::ApiError malformed(char const* what);
+// Percent-encodes a path segment or query value.
+std::string encoded(std::string_view text);
+// A string member of a JSON object; "" when absent or not a string.
+std::string text_of(Json const& object, char const* key);
+
 // A Zendesk answer in the flows' terms: 2xx -> the body (an empty object for 204); 429 ->
 // rate_limited (Retry-After); 401 -> rejected("authentication failed"); 404 -> not_found;
 // 422 about a closed ticket -> closed; other 400/403/422 -> rejected with Zendesk's words;
 // 409, 5xx -> unavailable.
 bot::ApiResult<Json> read_answer(http::Response const& response);
 
-// Zendesk's error body (`error`, `description`, `details`), or a text body, as one short line.
+// Zendesk's error body (`error`, `description`, `details`; or the newer APIs' `errors` list of
+// {code, title, detail}), or a text body, as one short line.
 std::string describe_error(std::string const& body);
 
 // Sends requests to one Zendesk account with its credentials. Credentials go only into the

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/zendesk/api_call.hpp"
+
 namespace tb::zendesk {
 namespace {
 
@@ -18,11 +20,6 @@ std::optional<std::int64_t> id_of(Json const& object, char const* key) {
     auto const it = object.find(key);
     if (it == object.end() || !it->is_number_integer()) return std::nullopt;
     return it->get<std::int64_t>();
-}
-
-std::string text_of(Json const& object, char const* key) {
-    auto const it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
 Json comment_json(bot::NewComment const& comment) {

@@ -3,64 +3,13 @@
 #include <optional>
 #include <utility>
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
-#include "adapters/http/crypto.hpp"
-
 namespace tb::zendesk {
 namespace {
 
 using bot::ApiResult;
-using Kind = bot::ApiError::Kind;
 namespace bhttp = http::bhttp;
 
 constexpr int kMaxListPages = 20;  // 2,000 webhooks: far more than an account has
-constexpr std::size_t kMaxMessage = 300;
-
-template <class T>
-ApiResult<T> failure(bot::ApiError error) {
-    return {boost::system::in_place_error, std::move(error)};
-}
-
-bot::ApiError malformed(char const* what) {
-    return bot::api_error(Kind::unavailable, std::string{"response lacks "} + what);
-}
-
-std::string encoded(std::string_view text) {
-    return boost::urls::encode(text, boost::urls::unreserved_chars);
-}
-
-std::string authorization(ZendeskAuth const& auth) {
-    if (!auth.oauth_token.empty()) return "Bearer " + auth.oauth_token;
-    return "Basic " + http::to_base64(auth.email + "/token:" + auth.api_token);
-}
-
-std::string text_of(Json const& object, char const* key) {
-    auto const it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-// The Webhooks API answers errors as {"errors": [{"code", "title", "detail"}]}, unlike the
-// Support API that read_answer knows; "" when the body is not that.
-std::string webhook_errors(http::Response const& response) {
-    auto const status = response.result_int();
-    if (status < 400 || status >= 500 || status == 401 || status == 429) return {};
-    auto const body = Json::parse(response.body(), nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return {};
-    auto const errors = body.find("errors");
-    if (errors == body.end() || !errors->is_array()) return {};
-    std::string out;
-    for (auto const& error : *errors) {
-        if (!error.is_object()) continue;
-        auto text = text_of(error, "detail");
-        if (text.empty()) text = text_of(error, "title");
-        if (text.empty()) text = text_of(error, "code");
-        if (!text.empty()) out += (out.empty() ? "" : "; ") + text;
-    }
-    if (out.size() > kMaxMessage) out = out.substr(0, kMaxMessage) + "...";
-    return out;
-}
 
 http::OutboundRequest request(bhttp::verb method, std::string path) {
     http::OutboundRequest out;
@@ -106,23 +55,7 @@ std::vector<std::string> ticket_event_subscriptions() {
 
 WebhooksApi::WebhooksApi(http::HttpClient& client, std::string zendesk_url,
                          ZendeskAuth const& auth)
-    : client_{client}, base_url_{std::move(zendesk_url)}, authorization_{authorization(auth)} {
-    while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
-}
-
-asio::awaitable<ApiResult<Json>> WebhooksApi::send(http::OutboundRequest request) {
-    request.url = base_url_ + request.url;
-    request.headers.emplace_back("Authorization", authorization_);
-    request.headers.emplace_back("Accept", "application/json");
-    auto sent = co_await client_.send(std::move(request));
-    if (!sent) {
-        co_return failure<Json>(bot::api_error(Kind::unavailable, sent.error().message()));
-    }
-    if (auto why = webhook_errors(*sent); !why.empty()) {
-        co_return failure<Json>(bot::api_error(Kind::rejected, std::move(why)));
-    }
-    co_return read_answer(*sent);
-}
+    : api_{client, std::move(zendesk_url), authorization_header(auth)} {}
 
 asio::awaitable<ApiResult<std::vector<Webhook>>> WebhooksApi::find_by_name(std::string name) {
     std::vector<Webhook> found;
@@ -132,7 +65,7 @@ asio::awaitable<ApiResult<std::vector<Webhook>>> WebhooksApi::find_by_name(std::
                     "&page%5Bsize%5D=100";
         if (!after.empty()) path += "&page%5Bafter%5D=" + encoded(after);
         auto list_request = request(bhttp::verb::get, std::move(path));
-        auto answer = co_await send(std::move(list_request));
+        auto answer = co_await api_.send(std::move(list_request));
         if (!answer) co_return failure<std::vector<Webhook>>(answer.error());
         auto const list = answer->find("webhooks");
         if (list == answer->end() || !list->is_array()) {
@@ -155,7 +88,7 @@ asio::awaitable<ApiResult<Webhook>> WebhooksApi::create(Webhook webhook) {
     auto out = request(bhttp::verb::post, "/api/v2/webhooks");
     out.body = Json{{"webhook", std::move(fields)}}.dump();
     out.content_type = "application/json";
-    auto answer = co_await send(std::move(out));
+    auto answer = co_await api_.send(std::move(out));
     if (!answer) co_return failure<Webhook>(answer.error());
     auto created = parse_webhook(answer->value("webhook", Json::object()));
     if (!created) co_return failure<Webhook>(malformed("the webhook's id"));
@@ -166,7 +99,7 @@ asio::awaitable<ApiResult<void>> WebhooksApi::update(Webhook webhook) {
     auto out = request(bhttp::verb::patch, "/api/v2/webhooks/" + encoded(webhook.id));
     out.body = Json{{"webhook", write_fields(webhook)}}.dump();
     out.content_type = "application/merge-patch+json";
-    auto answer = co_await send(std::move(out));
+    auto answer = co_await api_.send(std::move(out));
     if (!answer) co_return failure<void>(answer.error());
     co_return ApiResult<void>{};
 }
@@ -174,7 +107,7 @@ asio::awaitable<ApiResult<void>> WebhooksApi::update(Webhook webhook) {
 asio::awaitable<ApiResult<std::string>> WebhooksApi::signing_secret(std::string id) {
     auto path = "/api/v2/webhooks/" + encoded(id) + "/signing_secret";
     auto secret_request = request(bhttp::verb::get, std::move(path));
-    auto answer = co_await send(std::move(secret_request));
+    auto answer = co_await api_.send(std::move(secret_request));
     if (!answer) co_return failure<std::string>(answer.error());
     auto const secret = answer->value("signing_secret", Json::object());
     auto text = secret.is_object() ? text_of(secret, "secret") : std::string{};

@@ -59,11 +59,7 @@ public:
     asio::awaitable<bot::ApiResult<std::string>> signing_secret(std::string id);
 
 private:
-    asio::awaitable<bot::ApiResult<Json>> send(http::OutboundRequest request);
-
-    http::HttpClient& client_;
-    std::string base_url_;
-    std::string authorization_;
+    ApiCaller api_;
 };
 
 // The subscriptions in kTicketEventSubscriptions' order.

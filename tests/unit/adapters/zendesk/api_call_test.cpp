@@ -44,6 +44,11 @@ TEST_CASE("zendesk read_answer: statuses and error bodies") {
                  "email":[{"description":"Email is not properly formatted"}]}})"));
     CHECK(several.error().kind == Kind::rejected);
     CHECK(several.error().message == "Email is not properly formatted; Name: cannot be blank");
+    auto const listed = read_answer(response(
+        422, R"({"errors":[{"code":"InvalidValue","title":"Invalid endpoint","detail":"endpoint must be https"},
+                           {"code":"TooManyWebhooks","title":"Too many webhooks"}]})"));
+    CHECK(listed.error().kind == Kind::rejected);  // the Webhooks API's shape
+    CHECK(listed.error().message == "endpoint must be https; Too many webhooks");
     CHECK(read_answer(response(200, "not json")).error().kind == Kind::unavailable);
     CHECK(read_answer(response(502, "<html>bad gateway</html>")).error().kind == Kind::unavailable);
 }
