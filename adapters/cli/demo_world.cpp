@@ -1,7 +1,6 @@
 #include "adapters/cli/demo_world.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/config/settings_loader.hpp"
+#include "adapters/slack/form.hpp"
 #include "tests/fakes/spec_checker.hpp"
 
 namespace tb::cli::demo {
@@ -184,28 +184,12 @@ std::string DemoWorld::partner_replies() {
 }
 
 std::string DemoWorld::agent_command(std::string const& text, std::string const& step) const {
-    auto encode = [](std::string const& value) {
-        std::string out;
-        for (unsigned char c : value) {
-            if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-                out += static_cast<char>(c);
-            } else {
-                char buf[4];
-                std::snprintf(buf, sizeof buf, "%%%02X", c);
-                out += buf;
-            }
-        }
-        return out;
-    };
-    std::string body;
-    std::vector<std::pair<std::string, std::string>> const fields{
+    return slack::encode_form({
         {"token", "demo"}, {"team_id", fakes::FakeSlack::kTeamId}, {"team_domain", "demo"},
         {"channel_id", kChannel}, {"channel_name", kChannelName}, {"user_id", kAgent},
         {"user_name", "alex"}, {"command", "/ticket"}, {"text", text}, {"api_app_id", "A0DEMO"},
         {"is_enterprise_install", "false"}, {"response_url", slack_.response_url(run_id_ + "-" + step)},
-        {"trigger_id", "demo." + run_id_ + "." + step}};
-    for (auto const& [key, value] : fields) body += (body.empty() ? "" : "&") + key + "=" + encode(value);
-    return body;
+        {"trigger_id", "demo." + run_id_ + "." + step}});
 }
 
 std::optional<std::string> DemoWorld::command_answer(std::string const& step) const {

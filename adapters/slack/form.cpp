@@ -1,5 +1,7 @@
 #include "adapters/slack/form.hpp"
 
+#include <cctype>
+#include <cstdio>
 #include <string>
 
 #include <boost/url/encoding_opts.hpp>
@@ -20,6 +22,24 @@ std::optional<std::map<std::string, std::string>> parse_form(std::string_view bo
         fields.insert_or_assign(param.key.decode(form), std::move(value));
     }
     return fields;
+}
+
+std::string encode_form(std::vector<std::pair<std::string, std::string>> const& fields) {
+    std::string out;
+    for (auto const& [key, value] : fields) {
+        if (!out.empty()) out += '&';
+        out += key + "=";
+        for (unsigned char c : value) {
+            if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+                out += static_cast<char>(c);
+            } else {
+                char buf[4];
+                std::snprintf(buf, sizeof buf, "%%%02X", c);
+                out += buf;
+            }
+        }
+    }
+    return out;
 }
 
 }  // namespace tb::slack

@@ -1,8 +1,6 @@
 #pragma once
 
-#include <cctype>
 #include <chrono>
-#include <cstdio>
 #include <utility>
 #include <functional>
 #include <optional>
@@ -12,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/slack/form.hpp"
 #include "tests/fakes/fake_slack.hpp"
 #include "tests/fakes/fake_zendesk.hpp"
 #include "tests/integration/service_fixture.hpp"
@@ -78,21 +77,7 @@ struct SlackWorld {
 
     // application/x-www-form-urlencoded, as Slack sends commands and interactions.
     static std::string form_body(std::vector<std::pair<std::string, std::string>> const& fields) {
-        std::string out;
-        for (auto const& [key, value] : fields) {
-            if (!out.empty()) out += '&';
-            out += key + "=";
-            for (unsigned char c : value) {
-                if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-                    out += static_cast<char>(c);
-                } else {
-                    char buf[4];
-                    std::snprintf(buf, sizeof buf, "%%%02X", c);
-                    out += buf;
-                }
-            }
-        }
-        return out;
+        return slack::encode_form(fields);
     }
 
     // Posts `/ticket <text>` as `user` would send it; the answer is the acknowledgement.

@@ -175,19 +175,7 @@ TEST_CASE("tickets: the shortcut opens the form, then a valid submission opens t
                   {"message", {{"type", "message"}, {"user", "U0PARTNER"}, {"ts", kRoot},
                                {"text", "Need a new partner client id"}}},
                   {"response_url", world.slack.action_response_url("r1")}, {"action_ts", "1700000500.000100"}};
-    auto const form_body = [](json const& payload) {
-        std::string out = "payload=";
-        for (unsigned char c : payload.dump()) {
-            if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-                out += static_cast<char>(c);
-            } else {
-                char buf[4];
-                std::snprintf(buf, sizeof buf, "%%%02X", c);
-                out += buf;
-            }
-        }
-        return out;
-    };
+    auto const form_body = [](json const& payload) { return SlackWorld::form_body({{"payload", payload.dump()}}); };
     auto const answer = world.service->post_slack("/slack/interactivity", form_body(shortcut),
                                                   "application/x-www-form-urlencoded");
     CHECK(answer.status == 200);
