@@ -162,8 +162,24 @@ int run_demo(DemoOptions options) {
     if (!copied) return demo.fail(demo.timed_out("the reply as a comment on the ticket"));
     narrator.reply_copied(*copied);
 
-    auto const ticket_id = std::to_string(world->zendesk().tickets().front().id);
-    int step = 6;
+    auto const ticket_number = world->zendesk().tickets().front().id;
+    auto const answered_at = SteadyClock::now();
+    auto const webhook = post_as_zendesk(port, kWebhookSecret, world->agent_replies_in_zendesk(ticket_number));
+    if (webhook.status != 200) {
+        return demo.fail("the service answered Zendesk's webhook with " + std::to_string(webhook.status));
+    }
+    narrator.agent_answers_in_zendesk(6, webhook);
+    auto const shown = demo.wait_for(
+        [&] {
+            auto const line = world->last_thread_line();
+            return line && line->find("replied in Zendesk") != std::string::npos;
+        },
+        answered_at);
+    if (!shown) return demo.fail(demo.timed_out("Alex's Zendesk reply in the Slack thread"));
+    narrator.zendesk_reply_posted(*shown);
+
+    auto const ticket_id = std::to_string(ticket_number);
+    int step = 7;
     for (auto const& [name, command] : {std::pair{std::string{"take"}, "take " + ticket_id},
                                         std::pair{std::string{"solve"}, "solve " + ticket_id +
                                                                             " Fixed: the new SAML certificate is now trusted."}}) {

@@ -1,5 +1,7 @@
 #include "adapters/cli/demo_calls.hpp"
 
+#include <ctime>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -66,6 +68,25 @@ LoopbackAnswer post_as_slack(std::uint16_t port, std::string path,
     request.url = url(port, path);
     request.headers = {{"X-Slack-Request-Timestamp", timestamp}, {"X-Slack-Signature", signature}};
     request.content_type = std::move(content_type);
+    request.body = std::move(body);
+    request.timeout = std::chrono::seconds{10};
+    return exchange(std::move(request));
+}
+
+LoopbackAnswer post_as_zendesk(std::uint16_t port, std::string const& secret, std::string body) {
+    auto const now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char timestamp[32];
+    std::strftime(timestamp, sizeof timestamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    auto const digest = http::hmac_sha256(secret, timestamp, body);
+    http::OutboundRequest request;
+    request.method = http::bhttp::verb::post;
+    request.url = url(port, "/zendesk/webhook");
+    request.headers = {{"X-Zendesk-Webhook-Signature-Timestamp", timestamp},
+                       {"X-Zendesk-Webhook-Signature",
+                        http::to_base64({reinterpret_cast<char const*>(digest.data()), digest.size()})}};
+    request.content_type = "application/json";
     request.body = std::move(body);
     request.timeout = std::chrono::seconds{10};
     return exchange(std::move(request));

@@ -25,4 +25,8 @@ LoopbackAnswer post_as_slack(std::uint16_t port, std::string path,
                              std::string const& signing_secret, std::string body,
                              std::string content_type = "application/json");
 
+// POSTs a JSON body signed as Zendesk signs its webhooks: X-Zendesk-Webhook-Signature is
+// base64(HMAC-SHA256(secret, timestamp + body)).
+LoopbackAnswer post_as_zendesk(std::uint16_t port, std::string const& secret, std::string body);
+
 }  // namespace tb::cli::demo

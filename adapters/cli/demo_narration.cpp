@@ -240,6 +240,23 @@ void Narrator::reply_copied(Millis after) {
          << " comments\n\n";
 }
 
+void Narrator::agent_answers_in_zendesk(int step, LoopbackAnswer const& answer) {
+    auto const tickets = world_.zendesk().tickets();
+    if (tickets.empty() || tickets.front().comments.empty()) return;
+    out_ << step << ". Alex Agent answers Pat in Zendesk's agent workspace (a public reply):\n";
+    quote(out_, tickets.front().comments.back().body);
+    out_ << "     Zendesk's webhook sends the ticket event to POST /zendesk/webhook: " << answer.status << " in "
+         << took(answer.took) << "\n";
+}
+
+void Narrator::zendesk_reply_posted(Millis after) {
+    auto const line = world_.last_thread_line();
+    if (!line) return;
+    out_ << "   Slack: the reply appears in Pat's thread, " << took(after) << " after it was written:\n";
+    quote(out_, readable(*line));
+    out_ << '\n';
+}
+
 void Narrator::agent_commands(int step, std::string const& command, LoopbackAnswer const& answer) {
     out_ << step << ". Alex Agent types in the channel:\n" << kQuote << "/ticket " << command << '\n'
          << "     Slack sends the command to POST /slack/commands: " << answer.status << " in "

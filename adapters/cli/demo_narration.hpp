@@ -25,6 +25,9 @@ public:
     void card_posted(Millis after);
     void partner_replies(LoopbackAnswer const& answer);
     void reply_copied(Millis after);
+    // An agent answers in Zendesk; Zendesk's webhook tells the service, which tells the thread.
+    void agent_answers_in_zendesk(int step, LoopbackAnswer const& answer);
+    void zendesk_reply_posted(Millis after);
     // An agent works the ticket from Slack: `/ticket take`, then `/ticket solve`.
     void agent_commands(int step, std::string const& command, LoopbackAnswer const& answer);
     void command_done(std::string const& step, Millis after);

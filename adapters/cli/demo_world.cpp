@@ -108,7 +108,7 @@ DemoWorld::DemoWorld()
     slack_.add_message(kChannel, root_ts_, kPartner, kPartnerMessage);
 
     zendesk_.expect_basic(kZendeskEmail, kZendeskToken);
-    zendesk_.add_user("Alex Agent", "alex@gov.example", "agent");
+    alex_ = zendesk_.add_user("Alex Agent", "alex@gov.example", "agent");
     for (auto const* name : {"Partnerships Engineering", "2nd Line--GOV.UK Alerts and Issues",
                              "3rd Line--Cyber Security"}) {
         groups_[zendesk_.add_group(name)] = name;
@@ -154,7 +154,7 @@ bot::Secrets DemoWorld::secrets(std::string database_url) const {
     secrets.slack_bot_token = kBotToken;
     secrets.zendesk_email = kZendeskEmail;
     secrets.zendesk_api_token = kZendeskToken;
-    secrets.zendesk_webhook_secret = "demo-webhook-secret";
+    secrets.zendesk_webhook_secret = kWebhookSecret;
     secrets.zendesk_url = zendesk_.base_url();
     secrets.slack_api_url = slack_.api_url();
     secrets.database_url = std::move(database_url);
@@ -197,6 +197,28 @@ std::optional<std::string> DemoWorld::command_answer(std::string const& step) co
         if (post.path.ends_with(run_id_ + "-" + step)) return post.body.value("text", std::string{});
     }
     return std::nullopt;
+}
+
+std::string DemoWorld::agent_replies_in_zendesk(std::int64_t ticket_id) {
+    auto const text = std::string{"Thanks Pat. We see the certificate expired on our side; renewing it now."};
+    zendesk_.agent_update(ticket_id, nlohmann::json::object(),
+                          nlohmann::json{{"body", text}, {"public", true}, {"author_id", alex_}});
+    auto const ticket = zendesk_.ticket(ticket_id);
+    auto const comment_id = ticket && !ticket->comments.empty() ? ticket->comments.back().id : 0;
+    auto const at = ticket ? ticket->updated_at : std::string{};
+    nlohmann::json author{{"id", std::to_string(alex_)}, {"is_staff", true}, {"name", "Alex Agent"}};
+    nlohmann::json comment{{"id", std::to_string(comment_id)}, {"body", text}, {"is_public", true}, {"author", author}};
+    nlohmann::json detail{{"actor_id", std::to_string(alex_)}, {"id", std::to_string(ticket_id)},
+                          {"status", "OPEN"}, {"updated_at", at}};
+    return nlohmann::json{{"account_id", 1},
+                          {"detail", detail},
+                          {"event", {{"comment", comment}}},
+                          {"id", "01HZDEMO" + run_id_ + std::to_string(comment_id)},
+                          {"subject", "zen:ticket:" + std::to_string(ticket_id)},
+                          {"time", at},
+                          {"type", "zen:event-type:ticket.comment_added"},
+                          {"zendesk_event_version", "2022-11-06"}}
+        .dump();
 }
 
 std::optional<std::string> DemoWorld::last_thread_line() const {

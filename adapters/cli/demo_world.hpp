@@ -20,6 +20,7 @@ inline constexpr char const* kSigningSecret = "demo-signing-secret-not-for-produ
 inline constexpr char const* kBotToken = "xoxb-demo-token";
 inline constexpr char const* kZendeskEmail = "ticketbridge@gov.example";
 inline constexpr char const* kZendeskToken = "demo-zendesk-api-token";
+inline constexpr char const* kWebhookSecret = "demo-webhook-secret";
 
 // Empty when the API descriptions the fakes check requests against load; otherwise what is
 // missing and where it was looked for.
@@ -58,6 +59,9 @@ public:
     std::string agent_command(std::string const& text, std::string const& step) const;
     // What the service answered through that response_url, once it has.
     std::optional<std::string> command_answer(std::string const& step) const;
+    // Alex answers the partner in Zendesk's agent workspace; returns the ticket event that
+    // Zendesk's webhook then sends (the fake Zendesk does not send webhooks itself).
+    std::string agent_replies_in_zendesk(std::int64_t ticket_id);
     // The bot's last plain message in the partner's thread (status lines), if any.
     std::optional<std::string> last_thread_line() const;
 
@@ -65,6 +69,7 @@ private:
     fakes::FakeSlack slack_;
     fakes::FakeZendesk zendesk_;
     std::map<std::int64_t, std::string> groups_;
+    std::int64_t alex_ = 0;  // Alex's Zendesk user
     std::string run_id_;
     std::string root_ts_;
     std::string reply_ts_;

@@ -32,7 +32,9 @@
 #include "adapters/zendesk/webhook_events.hpp"
 #include "bot/commands/ticket_commands.hpp"
 #include "bot/jobs/runner.hpp"
+#include "bot/jobs/schedule.hpp"
 #include "bot/sync/desk_sync.hpp"
+#include "bot/sync/missed_changes.hpp"
 #include "bot/tickets/ticket_flows.hpp"
 
 namespace tb::cli {
@@ -66,6 +68,7 @@ struct Handlers {
     bot::TicketFlows& flows;
     bot::TicketCommands& commands;
     bot::DeskSync& sync;
+    bot::MissedChanges& missed;
     bot::FlowObserver& observer;
 };
 
@@ -74,6 +77,21 @@ struct Handlers {
 asio::awaitable<bot::JobOutcome> dispatch(Handlers handlers, bot::Job job) {
     auto& flows = handlers.flows;
     auto& commands = handlers.commands;
+    if (job.source == bot::Source::scheduled) {
+        if (job.payload != bot::kCatchUpTask) {
+            spdlog::warn("job {}: no scheduled task is called {}", job.id, job.payload);
+            co_return bot::JobOutcome::done();
+        }
+        auto outcome = co_await handlers.missed.run();
+        // The next period's run starts where this one stopped; retrying as well would pile
+        // runs up while Zendesk is away.
+        if (outcome.kind == bot::JobOutcome::Kind::retry) {
+            spdlog::warn("zendesk catch-up stopped early ({}); the next run continues from the saved cursor",
+                         outcome.reason);
+            co_return bot::JobOutcome::done();
+        }
+        co_return outcome;
+    }
     if (job.source == bot::Source::zendesk_webhook) {
         auto event = zendesk::parse_desk_event(job.payload);
         if (!event) {
@@ -130,12 +148,15 @@ int Service::run() {
     LoggingCommandObserver command_observer{metrics};
     bot::TicketCommands commands{settings, *chat, *desk, *ledger, clock, command_observer};
     bot::DeskSync sync{settings, *chat, *desk, *ledger, flow_observer};
+    bot::MissedChanges missed{*desk, *ledger, sync, clock};
 
     LoggingJobObserver observer{metrics};
-    Handlers const handlers{flows, commands, sync, flow_observer};
+    Handlers const handlers{flows, commands, sync, missed, flow_observer};
     auto handler = [handlers](bot::Job job) { return dispatch(handlers, std::move(job)); };
     bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, bot::RunnerSettings{}};
     http::IntakeContext context{store, metrics, clock, [&runner] { runner.wake(); }};
+    std::vector<bot::ScheduledTask> tasks{{bot::kCatchUpTask, settings.zendesk.catch_up_every}};
+    bot::Scheduler scheduler{io.get_executor(), store, clock, std::move(tasks), [&runner] { runner.wake(); }};
     auto form_check = [&desk = *desk](bot::TicketForm form) { return check_form(desk, std::move(form)); };
     slack::SlackIntake slack_intake{secrets.slack_signing_secret, context, form_check};
     zendesk::ZendeskIntake zendesk_intake{secrets.zendesk_webhook_secret, context};
@@ -181,9 +202,11 @@ int Service::run() {
 
     bool runner_done = false;
     asio::co_spawn(io, runner.run(), [&](std::exception_ptr) { runner_done = true; });
+    asio::co_spawn(io, scheduler.run(), asio::detached);
     auto const grace = settings.server.shutdown_grace;
     auto lifecycle = [&]() -> asio::awaitable<void> {
         co_await server.run(grace);
+        scheduler.stop();
         runner.stop();
         asio::steady_timer wait{io};
         while (!runner_done) {

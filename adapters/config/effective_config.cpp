@@ -90,6 +90,7 @@ void emit_zendesk(YAML::Emitter& out, bot::ZendeskSettings const& zendesk) {
                    "tickets go to the account's default group");
     flow_list(out, "tags", zendesk.tags);
     entry(out, "requests_per_minute", zendesk.requests_per_minute);
+    entry(out, "catch_up_every", format_duration(zendesk.catch_up_every));
     out << YAML::EndMap;
 }
 
@@ -107,6 +108,25 @@ void emit_triage(YAML::Emitter& out, std::vector<bot::TriageRule> const& rules) 
     out << YAML::EndSeq;
 }
 
+void emit_segment(YAML::Emitter& out, bot::SlaSegment const& segment) {
+    out << YAML::BeginMap;
+    entry(out, "name", segment.name);
+    if (!segment.tags.empty()) flow_list(out, "tags", segment.tags);
+    if (!segment.organization_ids.empty()) {
+        out << YAML::Key << "organization_ids" << YAML::Value << YAML::Flow
+            << segment.organization_ids;
+    }
+    if (segment.first_reply) entry(out, "first_reply", format_span(*segment.first_reply));
+    if (segment.resolution) entry(out, "resolution", format_span(*segment.resolution));
+    if (segment.first_reply_target || segment.resolution_target) {
+        out << YAML::Key << "targets" << YAML::Value << YAML::BeginMap;
+        if (segment.first_reply_target) entry(out, "first_reply", *segment.first_reply_target);
+        if (segment.resolution_target) entry(out, "resolution", *segment.resolution_target);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+}
+
 void emit_sla(YAML::Emitter& out, bot::SlaSettings const& sla) {
     auto const& calendar = sla.calendar;
     std::vector<std::string> workdays;
@@ -120,16 +140,23 @@ void emit_sla(YAML::Emitter& out, bot::SlaSettings const& sla) {
     flow_list(out, "workdays", workdays);
     entry(out, "hours", format_hours(calendar.day_start, calendar.day_end));
     out << YAML::Key << "holidays" << YAML::Value << holidays;
-    if (calendar.holidays_file) entry(out, "holidays_file", *calendar.holidays_file);
+    if (calendar.holidays_file) {
+        entry(out, "holidays_file", *calendar.holidays_file);
+        entry(out, "holidays_division", calendar.holidays_division);
+    }
     out << YAML::EndMap;
     entry(out, "first_reply", format_span(sla.first_reply));
     entry(out, "resolution", format_span(sla.resolution));
+    flow_list(out, "resolution_pauses", sla.resolution_pauses);
     entry(out, "pending_too_long", format_span(sla.pending_too_long));
     entry(out, "warn_before", format_span(sla.warn_before));
     out << YAML::Key << "targets" << YAML::Value << YAML::BeginMap;
     entry(out, "first_reply", sla.targets.first_reply);
     entry(out, "resolution", sla.targets.resolution);
-    out << YAML::EndMap << YAML::EndMap;
+    out << YAML::EndMap;
+    out << YAML::Key << "segments" << YAML::Value << YAML::BeginSeq;
+    for (auto const& segment : sla.segments) emit_segment(out, segment);
+    out << YAML::EndSeq << YAML::EndMap;
 }
 
 std::string_view masked(std::string const& secret) {

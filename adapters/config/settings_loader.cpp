@@ -100,10 +100,23 @@ void read_zendesk(YamlReader& reader, Field const& field, bot::ZendeskSettings& 
                                  zendesk.requests_per_minute = static_cast<int>(*rate);
                              }
                          }},
+                        {"catch_up_every",
+                         [&](Field const& value) {
+                             auto const every = reader.duration(value);
+                             if (!every) return;
+                             // Zendesk allows 10 export requests a minute.
+                             if (*every < std::chrono::seconds{10}) {
+                                 reader.report(value, "must be at least 10s (Zendesk allows 10 export "
+                                                      "requests a minute); got " + describe(value.node));
+                                 return;
+                             }
+                             zendesk.catch_up_every = *every;
+                         }},
                     });
 }
 
-void read_settings(YamlReader& reader, Field const& root, bot::Settings& settings) {
+void read_settings(YamlReader& reader, Field const& root, std::filesystem::path const& config_dir,
+                   bot::Settings& settings) {
     if (!root.node.IsMap() && !root.node.IsNull()) {
         reader.report(root, "expected a map of settings (listen, slack, zendesk, …); got " +
                                 describe(root.node));
@@ -117,13 +130,13 @@ void read_settings(YamlReader& reader, Field const& root, bot::Settings& setting
             {"slack", [&](Field const& value) { read_slack(reader, value, settings.slack); }},
             {"zendesk", [&](Field const& value) { read_zendesk(reader, value, settings.zendesk); }},
             {"triage", [&](Field const& value) { read_triage(reader, value, settings.triage); }},
-            {"sla", [&](Field const& value) { read_sla(reader, value, settings.sla); }},
+            {"sla", [&](Field const& value) { read_sla(reader, value, config_dir, settings.sla); }},
         });
 }
 
 }  // namespace
 
-LoadedSettings load_settings_text(std::string_view yaml) {
+LoadedSettings load_settings_text(std::string_view yaml, std::filesystem::path const& config_dir) {
     LoadedSettings loaded;
     std::vector<YAML::Node> documents;
     try {
@@ -140,7 +153,9 @@ LoadedSettings load_settings_text(std::string_view yaml) {
                       "expected one YAML document; found " + std::to_string(documents.size()) +
                           " (separated by ---)");
     }
-    if (!documents.empty()) read_settings(reader, Field{documents.front(), "", 1}, loaded.settings);
+    if (!documents.empty()) {
+        read_settings(reader, Field{documents.front(), "", 1}, config_dir, loaded.settings);
+    }
     loaded.problems = reader.take_problems();
     return loaded;
 }
@@ -157,7 +172,7 @@ LoadedSettings load_settings_file(std::filesystem::path const& path) {
     }
     std::ostringstream text;
     text << in.rdbuf();
-    return load_settings_text(text.str());
+    return load_settings_text(text.str(), path.parent_path());
 }
 
 std::string format_problem(std::string_view file, ConfigProblem const& problem) {

@@ -24,10 +24,13 @@ struct LoadedSettings {
 
 // Parses the YAML config. Every key is optional (settings.hpp holds the defaults) except a
 // channel's id. All problems are collected, not just the first: unknown keys, wrong types, bad
-// values; invalid YAML gives a single problem at the parser's line.
-LoadedSettings load_settings_text(std::string_view yaml);
+// values; invalid YAML gives a single problem at the parser's line. Files the config names
+// (sla.calendar.holidays_file) are read too, relative to `config_dir` unless absolute.
+LoadedSettings load_settings_text(std::string_view yaml,
+                                  std::filesystem::path const& config_dir = {});
 
-// As load_settings_text; a missing or unreadable file is one problem with line 0.
+// As load_settings_text, with files named relative to the config file's directory; a missing or
+// unreadable config file is one problem with line 0.
 LoadedSettings load_settings_file(std::filesystem::path const& path);
 
 // "config/ticketbridge.yaml:12: slack.channels[0].thread_replies: expected one of …"

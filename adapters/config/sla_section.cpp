@@ -1,7 +1,10 @@
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
 
+#include "adapters/config/bank_holidays.hpp"
 #include "adapters/config/sections.hpp"
 #include "adapters/config/value_formats.hpp"
 
@@ -75,7 +78,26 @@ void read_holidays(YamlReader& reader, Field const& field, std::vector<bot::Date
     });
 }
 
-void read_calendar(YamlReader& reader, Field const& field, bot::SlaCalendarSettings& calendar) {
+// A relative name is taken from the config file's directory; the settings keep the path read.
+void read_holidays_file(YamlReader& reader, Field const& field,
+                        std::filesystem::path const& config_dir,
+                        bot::SlaCalendarSettings& calendar) {
+    auto const name = reader.string(field);
+    if (!name) return;
+    auto const path = (config_dir / std::filesystem::path{*name}).lexically_normal();
+    auto const file = read_bank_holidays(path, calendar.holidays_division);
+    if (!file.ok()) {
+        reader.report(field, "holidays file " + path.string() + ": " + file.problem);
+        return;
+    }
+    calendar.holidays_file = path.string();
+    calendar.holidays.insert(calendar.holidays.end(), file.dates.begin(), file.dates.end());
+}
+
+void read_calendar(YamlReader& reader, Field const& field, std::filesystem::path const& config_dir,
+                   bot::SlaCalendarSettings& calendar) {
+    std::optional<Field> file;
+    std::optional<Field> division;
     reader.read_map(
         field, {
                    {"timezone",
@@ -85,20 +107,22 @@ void read_calendar(YamlReader& reader, Field const& field, bot::SlaCalendarSetti
                    {"hours", [&](Field const& value) { read_hours(reader, value, calendar); }},
                    {"holidays",
                     [&](Field const& value) { read_holidays(reader, value, calendar.holidays); }},
-                   {"holidays_file",
-                    [&](Field const& value) { calendar.holidays_file = reader.string(value); }},
+                   {"holidays_file", [&](Field const& value) { file = value; }},
+                   {"holidays_division", [&](Field const& value) { division = value; }},
                });
+    // The division is needed to read the file, whichever of the two keys comes first.
+    if (division) {
+        if (auto name = reader.string(*division)) calendar.holidays_division = std::move(*name);
+        if (!file) reader.report(*division, "is used only with holidays_file; set that too");
+    }
+    if (file) read_holidays_file(reader, *file, config_dir, calendar);
+    auto& holidays = calendar.holidays;
+    std::sort(holidays.begin(), holidays.end());
+    holidays.erase(std::unique(holidays.begin(), holidays.end()), holidays.end());
 }
 
 void read_target(YamlReader& reader, Field const& field, double& target) {
-    auto const value = reader.number(field);
-    if (!value) return;
-    if (*value <= 0.0 || *value > 1.0) {
-        reader.report(field, "expected a fraction above 0 and at most 1, like 0.80; got " +
-                                 field.node.Scalar());
-        return;
-    }
-    target = *value;
+    if (auto const value = read_fraction(reader, field)) target = *value;
 }
 
 void read_span(YamlReader& reader, Field const& field, bot::WorkingSpan& span) {
@@ -115,19 +139,50 @@ void read_targets(YamlReader& reader, Field const& field, bot::SlaTargets& targe
     reader.read_map(field, {{"first_reply", first_reply}, {"resolution", resolution}});
 }
 
+bool is_pausing_status(std::string_view status) noexcept {
+    return status == "pending" || status == "hold";
+}
+
+void read_pauses(YamlReader& reader, Field const& field, std::vector<std::string>& pauses) {
+    auto statuses = reader.strings(field, is_pausing_status, "pending or hold");
+    if (!statuses) return;
+    if (std::set<std::string>{statuses->begin(), statuses->end()}.size() != statuses->size()) {
+        reader.report(field, "a status is listed twice");
+        return;
+    }
+    pauses = std::move(*statuses);
+}
+
 }  // namespace
 
-void read_sla(YamlReader& reader, Field const& field, bot::SlaSettings& sla) {
+std::optional<double> read_fraction(YamlReader& reader, Field const& field) {
+    auto const value = reader.number(field);
+    if (!value) return std::nullopt;
+    if (*value <= 0.0 || *value > 1.0) {
+        reader.report(field, "expected a fraction above 0 and at most 1, like 0.80; got " +
+                                 field.node.Scalar());
+        return std::nullopt;
+    }
+    return value;
+}
+
+void read_sla(YamlReader& reader, Field const& field, std::filesystem::path const& config_dir,
+              bot::SlaSettings& sla) {
     reader.read_map(
         field,
         {
-            {"calendar", [&](Field const& value) { read_calendar(reader, value, sla.calendar); }},
+            {"calendar",
+             [&](Field const& value) { read_calendar(reader, value, config_dir, sla.calendar); }},
             {"first_reply", [&](Field const& value) { read_span(reader, value, sla.first_reply); }},
             {"resolution", [&](Field const& value) { read_span(reader, value, sla.resolution); }},
             {"pending_too_long",
              [&](Field const& value) { read_span(reader, value, sla.pending_too_long); }},
             {"warn_before", [&](Field const& value) { read_span(reader, value, sla.warn_before); }},
             {"targets", [&](Field const& value) { read_targets(reader, value, sla.targets); }},
+            {"resolution_pauses",
+             [&](Field const& value) { read_pauses(reader, value, sla.resolution_pauses); }},
+            {"segments",
+             [&](Field const& value) { read_sla_segments(reader, value, sla.segments); }},
         });
 }
 

@@ -139,6 +139,7 @@ std::optional<bot::AgentRequest> parse_agent_request(bot::Source source, std::st
                 return interaction(payload);
             case bot::Source::slack_event:
             case bot::Source::zendesk_webhook:
+            case bot::Source::scheduled:
                 return std::nullopt;
         }
     } catch (std::exception const&) {

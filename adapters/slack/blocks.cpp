@@ -199,27 +199,6 @@ Json listing_line(bot::TicketLine const& line) {
 
 }  // namespace
 
-std::string escape_mrkdwn(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char const c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            default:
-                out.push_back(c);
-        }
-    }
-    return out;
-}
-
 std::string clip(std::string_view text, std::size_t max_chars) {
     auto const chars = static_cast<std::size_t>(
         std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation(c); }));

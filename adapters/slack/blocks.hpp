@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/ports/chat.hpp"
+#include "bot/tickets/markup.hpp"
 
 namespace tb::slack {
 
@@ -37,7 +38,7 @@ inline constexpr std::size_t kMaxBlocks = 50;           // per message
 inline constexpr std::size_t kMaxMessageText = 40'000;  // chat.* answer msg_too_long beyond
 
 // Escapes &, < and > as Slack's mrkdwn and text fields require.
-std::string escape_mrkdwn(std::string_view text);
+inline std::string escape_mrkdwn(std::string_view text) { return bot::escape_slack_text(text); }
 // At most `max_chars` UTF-8 characters; a cut text ends with "…" (counted in max_chars).
 std::string clip(std::string_view text, std::size_t max_chars);
 

@@ -145,7 +145,8 @@ bot::SlackRequest parse_slack_request(bot::Source source, std::string_view paylo
         case bot::Source::slack_event: return event_callback(body);
         case bot::Source::slack_interaction: return interaction(body);
         case bot::Source::slack_command: return bot::Ignored{"slash commands are not handled yet"};
-        case bot::Source::zendesk_webhook: return bot::Ignored{"not a Slack delivery"};
+        case bot::Source::zendesk_webhook:
+        case bot::Source::scheduled: return bot::Ignored{"not a Slack delivery"};
     }
     return bot::Ignored{"unknown source"};
 }

@@ -10,6 +10,7 @@
 
 #include "adapters/http/crypto.hpp"
 #include "adapters/zendesk/api_call.hpp"
+#include "adapters/zendesk/ticket_history.hpp"
 #include "adapters/zendesk/ticket_json.hpp"
 
 namespace tb::zendesk {
@@ -108,6 +109,13 @@ public:
         std::string email) override;
     asio::awaitable<ApiResult<bot::TicketPage>> search(bot::TicketQuery query) override;
     asio::awaitable<ApiResult<std::vector<bot::DeskGroup>>> groups() override;
+    asio::awaitable<ApiResult<bot::ChangedTickets>> changed_tickets(bot::ExportPosition from) override {
+        co_return co_await read_changed_tickets(api_, std::move(from));
+    }
+    asio::awaitable<ApiResult<std::vector<bot::DeskComment>>> comments(bot::TicketId id) override {
+        co_return co_await read_comments(api_, id);
+    }
+    asio::awaitable<ApiResult<bot::DeskUser>> person(bot::DeskUserId id) override;
     asio::awaitable<ApiResult<bot::DeskUserId>> self() override;
     asio::awaitable<ApiResult<std::optional<bot::DeskUserId>>> find_user(
         std::string email) override;
@@ -257,15 +265,19 @@ asio::awaitable<ApiResult<std::vector<bot::DeskGroup>>> ZendeskDesk::groups() {
     co_return co_await cached_groups(kGroupTtl);
 }
 
-asio::awaitable<ApiResult<std::string>> ZendeskDesk::user_name(bot::DeskUserId id) {
+asio::awaitable<ApiResult<bot::DeskUser>> ZendeskDesk::person(bot::DeskUserId id) {
     auto out = request(bhttp::verb::get, "/api/v2/users/" + std::to_string(id));
     auto answer = co_await api_.send(std::move(out));
-    if (!answer) co_return failure<std::string>(answer.error());
-    auto const user = answer->value("user", Json{});
-    if (!user.is_object() || !user.contains("name") || !user["name"].is_string()) {
-        co_return failure<std::string>(malformed("the user"));
-    }
-    co_return user["name"].get<std::string>();
+    if (!answer) co_return failure<bot::DeskUser>(answer.error());
+    auto user = parse_user(answer->value("user", Json{}));
+    if (!user || user->name.empty()) co_return failure<bot::DeskUser>(malformed("the user"));
+    co_return std::move(*user);
+}
+
+asio::awaitable<ApiResult<std::string>> ZendeskDesk::user_name(bot::DeskUserId id) {
+    auto user = co_await person(id);
+    if (!user) co_return failure<std::string>(user.error());
+    co_return std::move(user->name);
 }
 
 asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::load_groups() {

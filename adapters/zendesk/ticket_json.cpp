@@ -108,6 +108,11 @@ std::optional<bot::Ticket> parse_ticket(Json const& ticket) {
         external != ticket.end() && external->is_string()) {
         out.external_id = external->get<std::string>();
     }
+    if (auto const tags = ticket.find("tags"); tags != ticket.end() && tags->is_array()) {
+        for (auto const& tag : *tags) {
+            if (tag.is_string()) out.tags.push_back(tag.get<std::string>());
+        }
+    }
     if (auto const at = parse_instant(text_of(ticket, "created_at"))) out.created_at = *at;
     if (auto const at = parse_instant(text_of(ticket, "updated_at"))) out.updated_at = *at;
     return out;

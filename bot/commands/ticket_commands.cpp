@@ -209,6 +209,10 @@ asio::awaitable<JobOutcome> TicketCommands::announce(Work const& work) {
     auto card = co_await ticket_card(desk_, *ticket, thread.follows);
     auto const updated = co_await chat_.update_card(thread.key.channel, thread.card_ts, std::move(card));
     if (!updated && transient(updated.error())) co_return outcome_of(updated.error(), "chat.update");
+    // The thread told this change: a catch-up from Zendesk's export must not tell it again.
+    if (auto saved = co_await ledger_.show(shown_from(*ticket)); !saved) {
+        co_return store_outcome(saved.error(), "shown ticket");
+    }
     co_return JobOutcome::done();
 }
 

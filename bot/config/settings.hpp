@@ -53,6 +53,8 @@ struct ZendeskSettings {
     std::optional<std::string> default_group;
     std::vector<std::string> tags{"slack"};
     int requests_per_minute = 700;
+    // How often Zendesk's incremental export is read for changes webhooks missed.
+    std::chrono::milliseconds catch_up_every{std::chrono::minutes{5}};
 };
 
 struct TriageRule {
@@ -77,8 +79,9 @@ struct SlaCalendarSettings {
                                   Weekday::fri};
     std::chrono::minutes day_start{9 * 60};  // local time of day work starts
     std::chrono::minutes day_end{17 * 60 + 30};
-    std::vector<Date> holidays;
-    std::optional<std::string> holidays_file;
+    std::vector<Date> holidays;  // with the holidays file's, once loaded; sorted, unique
+    std::optional<std::string> holidays_file;  // the UK government's bank-holidays JSON format
+    std::string holidays_division = "england-and-wales";  // which division of that file
 };
 
 // A span of working time: "2d" is two working days, "4h" four working hours.
@@ -94,6 +97,18 @@ struct SlaTargets {
     double resolution = 0.80;
 };
 
+// Tickets that owe other service levels, such as a department's. A ticket is in the segment when it
+// has any of the tags or belongs to any of the organisations.
+struct SlaSegment {
+    std::string name;
+    std::vector<std::string> tags;
+    std::vector<std::int64_t> organization_ids;
+    std::optional<WorkingSpan> first_reply;  // unset: the default
+    std::optional<WorkingSpan> resolution;
+    std::optional<double> first_reply_target;
+    std::optional<double> resolution_target;
+};
+
 struct SlaSettings {
     SlaCalendarSettings calendar;
     WorkingSpan first_reply{2, WorkingSpan::Unit::days};
@@ -101,6 +116,10 @@ struct SlaSettings {
     WorkingSpan pending_too_long{5, WorkingSpan::Unit::days};
     WorkingSpan warn_before{4, WorkingSpan::Unit::hours};
     SlaTargets targets;
+    // Statuses in which the resolution clock stops: the ticket waits on the requester or a third
+    // party.
+    std::vector<std::string> resolution_pauses{"pending", "hold"};
+    std::vector<SlaSegment> segments;  // the first that matches a ticket wins
 };
 
 // Everything from the YAML file; secrets never live here (see Secrets).
@@ -122,7 +141,7 @@ struct Secrets {
     std::string zendesk_api_token;
     std::string zendesk_oauth_token;
     std::string zendesk_webhook_secret;
-    std::string zendesk_url;                             // https://acme.zendesk.com, no default
+    std::string zendesk_url;  // https://acme.zendesk.com, no default
     std::string slack_api_url = "https://slack.com/api";
     std::string database_url = "sqlite:ticketbridge.db";
 };

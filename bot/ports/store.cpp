@@ -8,6 +8,7 @@ char const* to_string(Source source) noexcept {
         case Source::slack_command: return "slack_command";
         case Source::slack_interaction: return "slack_interaction";
         case Source::zendesk_webhook: return "zendesk_webhook";
+        case Source::scheduled: return "scheduled";
     }
     return "unknown";
 }

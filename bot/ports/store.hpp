@@ -15,7 +15,8 @@ namespace tb::bot {
 namespace asio = boost::asio;
 
 // Where an inbound delivery came from; also the kind of the job it becomes.
-enum class Source { slack_event, slack_command, slack_interaction, zendesk_webhook };
+// `scheduled`: a periodic task the service asks itself for (payload: the task's name).
+enum class Source { slack_event, slack_command, slack_interaction, zendesk_webhook, scheduled };
 
 char const* to_string(Source source) noexcept;
 

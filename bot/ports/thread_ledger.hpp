@@ -34,7 +34,28 @@ struct ThreadRecord {
     bool reacted = false;      // the created emoji is on the message
     bool duplicate_noticed = false;  // a later request was pointed at the ticket
     std::optional<TicketId> follows;  // the closed ticket this one follows up
+    bool closed = false;  // the ticket was merged or deleted: the thread follows it no more
 };
+
+// A ticket as its thread last showed it (card and status lines), so a catch-up tells only
+// what changed since.
+struct ShownTicket {
+    TicketId ticket_id = 0;
+    std::string status;
+    std::string priority;
+    std::optional<GroupId> group_id;
+    std::optional<DeskUserId> assignee_id;
+    std::string subject;
+    Instant updated_at{};
+    // Changes up to here were told in the thread by a catch-up; their late webhooks are not.
+    Instant told_until{};
+
+    friend bool operator==(ShownTicket const&, ShownTicket const&) = default;
+};
+
+inline ShownTicket shown_from(Ticket const& t) {
+    return {t.id, t.status, t.priority, t.group_id, t.assignee_id, t.subject, t.updated_at, Instant{}};
+}
 
 // A Slack message that became (part of) a ticket comment.
 struct CopiedMessage {
@@ -62,6 +83,7 @@ public:
     virtual ~ThreadLedger() = default;
 
     virtual asio::awaitable<Result<std::optional<ThreadRecord>>> find(ThreadKey key) = 0;
+    // The open thread following ticket id (closed mappings are not found).
     virtual asio::awaitable<Result<std::optional<ThreadRecord>>> find_by_ticket(TicketId id) = 0;
     // Inserts or replaces the record of key's thread.
     virtual asio::awaitable<Result<void>> save(ThreadRecord record) = 0;
@@ -82,6 +104,14 @@ public:
     // so a retried job does only what is left. Keyed by the request's delivery id.
     virtual asio::awaitable<Result<bool>> step_done(std::string delivery, std::string step) = 0;
     virtual asio::awaitable<Result<void>> mark_step(std::string delivery, std::string step) = 0;
+
+    virtual asio::awaitable<Result<std::optional<ShownTicket>>> shown(TicketId id) = 0;
+    // Keeps the newer of the stored and the given state (by updated_at), and the later told_until.
+    virtual asio::awaitable<Result<void>> show(ShownTicket ticket) = 0;
+
+    // Named positions in outside feeds, e.g. Zendesk's incremental export cursor.
+    virtual asio::awaitable<Result<std::optional<std::string>>> cursor(std::string name) = 0;
+    virtual asio::awaitable<Result<void>> save_cursor(std::string name, std::string value) = 0;
 };
 
 }  // namespace tb::bot

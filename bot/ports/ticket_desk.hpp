@@ -29,8 +29,33 @@ struct Ticket {
     std::optional<DeskUserId> assignee_id;
     std::optional<DeskUserId> requester_id;
     std::optional<std::string> external_id;
+    std::vector<std::string> tags;
     Instant created_at{};
     Instant updated_at{};
+};
+
+// A comment as the ticket's history shows it.
+struct DeskComment {
+    std::int64_t id = 0;
+    std::optional<DeskUserId> author_id;
+    bool is_public = true;
+    std::string body;  // plain text
+    Instant created_at{};
+    bool via_api = false;  // written through the API (the bridge's own comments are)
+};
+
+// Where to read Zendesk's incremental ticket export from: the cursor it last gave, or (the
+// first time) a start instant.
+struct ExportPosition {
+    std::string cursor;
+    Instant start{};
+};
+
+// Tickets changed since a position, as they are now.
+struct ChangedTickets {
+    std::vector<Ticket> tickets;
+    std::string next_cursor;  // where the next read starts
+    bool end_of_stream = true;
 };
 
 // A Zendesk user as the commands need it: agents may be assigned and author comments.
@@ -119,6 +144,11 @@ public:
     // Unsolved tickets, oldest first.
     virtual asio::awaitable<ApiResult<TicketPage>> search(TicketQuery query) = 0;
     virtual asio::awaitable<ApiResult<std::vector<DeskGroup>>> groups() = 0;
+    // Incremental ticket export: the tickets changed since `from`, oldest change first.
+    virtual asio::awaitable<ApiResult<ChangedTickets>> changed_tickets(ExportPosition from) = 0;
+    // A ticket's comments, oldest first.
+    virtual asio::awaitable<ApiResult<std::vector<DeskComment>>> comments(TicketId id) = 0;
+    virtual asio::awaitable<ApiResult<DeskUser>> person(DeskUserId id) = 0;
     // The Zendesk user the bridge acts as (its changes are not echoed back to Slack).
     virtual asio::awaitable<ApiResult<DeskUserId>> self() = 0;
     virtual asio::awaitable<ApiResult<std::string>> user_name(DeskUserId id) = 0;

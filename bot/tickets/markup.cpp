@@ -129,4 +129,16 @@ std::string subject_line(std::string_view text, std::size_t max_chars) {
     return collapsed + "…";
 }
 
+std::string escape_slack_text(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char const c : text) {
+        if (c == '&') out += "&amp;";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else out.push_back(c);
+    }
+    return out;
+}
+
 }  // namespace tb::bot

@@ -15,6 +15,9 @@ using UserNamer = std::function<std::string(std::string_view user_id)>;
 // <https://x|label> → label (https://x), <!here> → @here, &amp; &lt; &gt; decoded.
 std::string slack_to_text(std::string_view markup, UserNamer const& name_of = {});
 
+// Text as Slack's message markup shows it literally: &, < and > escaped.
+std::string escape_slack_text(std::string_view text);
+
 // The user ids a message mentions (<@U…>), each once, in order of appearance.
 std::vector<std::string> mentioned_users(std::string_view markup);
 

@@ -194,6 +194,10 @@ asio::awaitable<JobOutcome> TicketFlows::finish(ThreadRecord record, std::string
         if (!posted) co_return outcome_of(posted.error(), "post card");
         record.card_ts = *posted;
         if (auto saved = co_await ledger_.save(record); !saved) co_return store_outcome(saved.error(), "card");
+        // What the card shows is where a later catch-up from Zendesk starts telling changes.
+        if (auto shown = co_await ledger_.show(shown_from(*ticket)); !shown) {
+            co_return store_outcome(shown.error(), "shown ticket");
+        }
     }
     if (!record.reacted && !settings_.slack.created_emoji.empty()) {
         auto const reacted = co_await chat_.react(record.key.channel, message_ts, settings_.slack.created_emoji);

@@ -141,6 +141,9 @@ asio::awaitable<ApiResult<ThreadRecord>> TicketFlows::follow_up(ThreadRecord rec
         auto const updated = co_await chat_.update_card(record.key.channel, record.card_ts, std::move(card));
         if (!updated && updated.error().transient()) co_return updated.error();
     }
+    if (auto shown = co_await ledger_.show(shown_from(ticket)); !shown) {
+        co_return api_error(ApiError::Kind::unavailable, "store: " + shown.error().message());
+    }
     if (auto saved = co_await ledger_.save(record); !saved) {
         co_return api_error(ApiError::Kind::unavailable, "store: " + saved.error().message());
     }

@@ -75,6 +75,10 @@ struct FakeZendesk::State {
     std::vector<std::string> violations;
     std::size_t creates = 0;
     std::int64_t next_ticket = 1, next_user = 10001, next_group = 20001, next_other = 30001;
+    // Comment ids are unique across runs, as Zendesk's are: a service that keeps its store
+    // between fakes (the demo with --db) must not take a new comment for one it has told.
+    std::int64_t next_comment = std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch()).count();
     std::mt19937_64 rng{std::random_device{}()};
 
     json const closed_ticket = zendesk_detail::load_sample("422.RecordInvalid.closed_ticket.json");

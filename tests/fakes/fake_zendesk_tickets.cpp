@@ -20,7 +20,7 @@ constexpr int kTicketUpdatesPer10Min = 30;
 json FakeZendesk::State::add_comment(ZendeskTicket& t, json const& in, bool via_api,
                                      std::optional<std::int64_t> default_author) {
     ZendeskComment c;
-    c.id = next_other++;
+    c.id = next_comment++;
     c.html_body = in.value("html_body", "");
     c.body = in.contains("body") ? in["body"].get<std::string>() : strip_html(c.html_body);
     c.is_public = in.value("public", true);

@@ -21,6 +21,8 @@ public:
         bot::Ticket ticket;
         bot::NewTicket created;  // as it was asked for
         std::vector<bot::NewComment> comments;  // after the first
+        std::vector<bot::DeskComment> history;  // every comment, as the comments API lists them
+        std::int64_t change = 0;  // position in the incremental export
     };
 
     bot::GroupId add_group(std::string name) {
@@ -61,6 +63,22 @@ public:
         auto const id = stored.ticket.id;
         tickets_[id] = std::move(stored);
         return id;
+    }
+    // Changes a ticket as an agent would in Zendesk (no update is recorded): updated_at moves
+    // a second on and the ticket comes next in the incremental export.
+    template <class Edit>
+    void agent_edit(bot::TicketId id, Edit edit) {
+        std::lock_guard lock{mutex_};
+        auto& t = tickets_.at(id);
+        edit(t.ticket);
+        touch(t);
+    }
+    std::int64_t agent_comment(bot::TicketId id, bot::DeskUserId author, std::string body, bool is_public = true) {
+        std::lock_guard lock{mutex_};
+        auto& t = tickets_.at(id);
+        touch(t);
+        t.history.push_back({next_comment_, author, is_public, std::move(body), t.ticket.updated_at, false});
+        return next_comment_++;
     }
     void fail_next(bot::ApiError error, int times = 1) {
         std::lock_guard lock{mutex_};
@@ -104,6 +122,8 @@ public:
         stored.ticket.external_id = ticket.external_id;
         stored.ticket.requester_id = ticket.requester_id ? ticket.requester_id : find_email(ticket.requester.email);
         stored.ticket.created_at = stored.ticket.updated_at = now;
+        stored.change = ++changes_;
+        stored.history.push_back({next_comment_++, self_id, ticket.comment.is_public, ticket.comment.body, now, true});
         stored.created = std::move(ticket);
         keys_[key] = stored.ticket.id;
         auto const id = stored.ticket.id;
@@ -141,7 +161,12 @@ public:
             co_return bot::api_error(bot::ApiError::Kind::rejected, "Assignee: is invalid");
         }
         updates_.push_back({id, change, comment});
-        if (comment) t.comments.push_back(std::move(*comment));
+        if (comment) {
+            t.history.push_back({next_comment_++, comment->author_id.value_or(self_id), comment->is_public,
+                                 comment->body, now, true});
+            t.comments.push_back(std::move(*comment));
+        }
+        touch(t);
         if (change.status) t.ticket.status = *change.status;
         if (change.priority) t.ticket.priority = bot::to_string(*change.priority);
         if (change.group_id) t.ticket.group_id = *change.group_id;
@@ -172,6 +197,35 @@ public:
             if (page.tickets.size() < query.limit) page.tickets.push_back(k);
         }
         co_return page;
+    }
+    asio::awaitable<bot::ApiResult<bot::ChangedTickets>> changed_tickets(bot::ExportPosition from) override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        std::int64_t const after = from.cursor.empty() ? -1 : std::stoll(from.cursor);
+        std::vector<Stored const*> changed;
+        for (auto const& [id, t] : tickets_) {
+            if (from.cursor.empty() ? t.ticket.updated_at >= from.start : t.change > after) changed.push_back(&t);
+        }
+        std::sort(changed.begin(), changed.end(), [](auto* a, auto* b) { return a->change < b->change; });
+        bot::ChangedTickets out;
+        std::int64_t last = std::max<std::int64_t>(after, 0);
+        for (auto const* t : changed) {
+            out.tickets.push_back(t->ticket);
+            last = std::max(last, t->change);
+        }
+        out.next_cursor = std::to_string(last);
+        co_return out;
+    }
+    asio::awaitable<bot::ApiResult<std::vector<bot::DeskComment>>> comments(bot::TicketId id) override {
+        if (auto e = failure()) co_return *e;
+        std::lock_guard lock{mutex_};
+        if (!tickets_.contains(id)) co_return bot::api_error(bot::ApiError::Kind::not_found, "RecordNotFound");
+        co_return tickets_.at(id).history;
+    }
+    asio::awaitable<bot::ApiResult<bot::DeskUser>> person(bot::DeskUserId id) override {
+        std::lock_guard lock{mutex_};
+        if (!users_.contains(id)) co_return bot::api_error(bot::ApiError::Kind::not_found, "RecordNotFound");
+        co_return bot::DeskUser{id, users_.at(id).first, users_.at(id).second, roles_[id]};
     }
     asio::awaitable<bot::ApiResult<bot::DeskUserId>> self() override {
         if (auto e = failure()) co_return *e;
@@ -221,6 +275,10 @@ public:
     }
 
 private:
+    void touch(Stored& t) {
+        t.ticket.updated_at = std::max(now, t.ticket.updated_at + std::chrono::seconds{1});
+        t.change = ++changes_;
+    }
     std::optional<bot::ApiError> failure() {
         std::lock_guard lock{mutex_};
         if (auto const it = fail_at_.find(calls_++); it != fail_at_.end()) return it->second;
@@ -250,6 +308,8 @@ private:
     bot::GroupId next_group_ = 1;
     bot::DeskUserId next_user_ = 500;
     int creates_ = 0;
+    std::int64_t changes_ = 0;
+    std::int64_t next_comment_ = 9000;
 
 public:
     bot::Instant now{};  // created_at of new tickets

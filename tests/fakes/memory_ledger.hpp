@@ -25,7 +25,10 @@ public:
     asio::awaitable<Result<std::optional<bot::ThreadRecord>>> find_by_ticket(bot::TicketId id) override {
         std::lock_guard lock{mutex_};
         for (auto const& [k, r] : threads_) {
-            if (r.ticket_id == id) co_return std::optional{r};
+            if (r.ticket_id == id && !r.closed) co_return std::optional{r};
+        }
+        for (auto const& [k, r] : threads_) {
+            if (r.follows == id && !r.closed) co_return std::optional{r};
         }
         co_return std::nullopt;
     }
@@ -77,6 +80,29 @@ public:
         steps_.insert({std::move(delivery), std::move(step)});
         co_return Result<void>{};
     }
+    asio::awaitable<Result<std::optional<bot::ShownTicket>>> shown(bot::TicketId id) override {
+        std::lock_guard lock{mutex_};
+        auto const it = shown_.find(id);
+        co_return it == shown_.end() ? std::nullopt : std::optional{it->second};
+    }
+    asio::awaitable<Result<void>> show(bot::ShownTicket ticket) override {
+        std::lock_guard lock{mutex_};
+        auto const it = shown_.find(ticket.ticket_id);
+        auto const told = it == shown_.end() ? ticket.told_until : std::max(it->second.told_until, ticket.told_until);
+        if (it == shown_.end() || it->second.updated_at <= ticket.updated_at) shown_[ticket.ticket_id] = ticket;
+        shown_[ticket.ticket_id].told_until = told;
+        co_return Result<void>{};
+    }
+    asio::awaitable<Result<std::optional<std::string>>> cursor(std::string name) override {
+        std::lock_guard lock{mutex_};
+        auto const it = cursors_.find(name);
+        co_return it == cursors_.end() ? std::nullopt : std::optional{it->second};
+    }
+    asio::awaitable<Result<void>> save_cursor(std::string name, std::string value) override {
+        std::lock_guard lock{mutex_};
+        cursors_[std::move(name)] = std::move(value);
+        co_return Result<void>{};
+    }
 
     std::vector<bot::ThreadRecord> threads() const {
         std::lock_guard lock{mutex_};
@@ -91,6 +117,8 @@ private:
     std::map<std::pair<std::string, std::string>, bot::CopiedMessage> copied_;
     std::map<std::pair<std::string, std::string>, bot::PendingReply> pending_;
     std::set<std::pair<std::string, std::string>> steps_;
+    std::map<bot::TicketId, bot::ShownTicket> shown_;
+    std::map<std::string, std::string> cursors_;
 };
 
 }  // namespace tb::fakes

@@ -26,6 +26,13 @@ public:
         std::string last_error;
     };
 
+    std::vector<Row> rows() const {
+        std::lock_guard lock{mutex_};
+        std::vector<Row> out;
+        for (auto const& [id, row] : rows_) out.push_back(row);
+        return out;
+    }
+
     asio::awaitable<Result<bool>> record(bot::Delivery d) override {
         std::lock_guard lock{mutex_};
         if (!keys_.insert({d.source, d.delivery_id}).second) co_return false;

@@ -55,6 +55,10 @@ TEST_CASE("demo: narrates the ticket, the card and the copied reply, then exits 
     CHECK(says(output, ":white_check_mark:"));
     CHECK(says(output, "the reply is copied to ticket #1 as a public comment"));
     CHECK(says(output, "Pat Partner replied in Slack"));
+    CHECK(says(output, "Alex Agent answers Pat in Zendesk's agent workspace"));
+    CHECK(says(output, "POST /zendesk/webhook: 200"));
+    CHECK(says(output, "Slack: the reply appears in Pat's thread"));
+    CHECK(says(output, "Alex Agent replied in Zendesk:"));
     CHECK(says(output, "/ticket take 1"));
     CHECK(says(output, "Working on #1…"));
     CHECK(says(output, "Zendesk: ticket #1 is now open, assigned to Alex Agent"));

@@ -2,6 +2,8 @@
 // /zendesk/webhook reach the ticket's Slack thread (fake Slack and fake Zendesk check every call).
 #include <doctest/doctest.h>
 
+#include <csignal>
+#include <set>
 #include <thread>
 
 #include "tests/integration/slack_world.hpp"
@@ -125,5 +127,64 @@ TEST_CASE("zendesk sync: a late event does not move the card back, unknown ticke
     CHECK(w.deliver(unknown) == 200);
     std::this_thread::sleep_for(std::chrono::milliseconds{500});
     CHECK(w.lines().size() == 2);
+    w.no_violations();
+}
+
+TEST_CASE("zendesk sync: what happened in Zendesk while the service was down is caught up on restart, once") {
+    Synced w;
+    auto const ref = "#" + std::to_string(w.ticket);
+    w.service->process().signal(SIGTERM);
+    REQUIRE(w.service->process().wait(std::chrono::seconds{10}) == 0);
+    w.zendesk.agent_update(w.ticket, {{"status", "pending"}, {"priority", "high"}, {"assignee_id", w.kim}},
+                           json{{"body", "We renewed the certificate."}, {"public", true}, {"author_id", w.kim}});
+    w.service->start();  // catches up on start, from the cursor the first run saved
+    REQUIRE_MESSAGE(SlackWorld::eventually([&] { return w.lines().size() == 2; }), w.service->log());
+    CHECK(w.lines()[0] == "*Kim Agent* replied in Zendesk:\n>We renewed the certificate.");
+    CHECK(w.lines()[1].starts_with(ref + " changed in Zendesk while ticketbridge was not receiving its updates: "));
+    CHECK(w.lines()[1].find("→ Pending") != std::string::npos);
+    CHECK(w.lines()[1].find("High priority · assigned to *Kim Agent*") != std::string::npos);
+    CHECK(SlackWorld::eventually([&] { return w.card_status().find("pending") != std::string::npos; }));
+
+    // Zendesk retries the webhooks it could not deliver: the same change and comment, late.
+    auto const t = w.zendesk.ticket(w.ticket);
+    REQUIRE(t);
+    auto status = w.event("status_changed", {{"previous", "NEW"}, {"current", "PENDING"}}, w.kim);
+    status["time"] = t->updated_at;
+    json comment{{"comment", {{"id", std::to_string(t->comments.back().id)}, {"body", "We renewed the certificate."},
+                              {"is_public", true},
+                              {"author", {{"id", std::to_string(w.kim)}, {"is_staff", true}, {"name", "Kim Agent"}}}}}};
+    auto late_comment = w.event("comment_added", comment, w.kim);
+    late_comment["time"] = t->updated_at;
+    CHECK(w.deliver(status) == 200);
+    CHECK(w.deliver(late_comment) == 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds{800});
+    CHECK(w.lines().size() == 2);
+
+    w.service->process().signal(SIGTERM);
+    REQUIRE(w.service->process().wait(std::chrono::seconds{10}) == 0);
+    w.service->start();
+    std::this_thread::sleep_for(std::chrono::milliseconds{1500});
+    CHECK(w.lines().size() == 2);
+    w.no_violations();
+}
+
+TEST_CASE("zendesk sync: a burst of 50 changes in one channel is paced, not dropped, and Slack refuses none") {
+    Synced w;
+    std::set<std::string> expected;
+    auto const ref = "#" + std::to_string(w.ticket);
+    for (int i = 1; i <= 50; ++i) {
+        auto const subject = "Login fails, step " + std::to_string(i);
+        expected.insert("*Kim Agent* renamed " + ref + " to “" + subject + "” in Zendesk");
+        CHECK(w.deliver(w.event("subject_changed", {{"previous", "before"}, {"current", subject}}, w.kim)) == 200);
+    }
+    auto const started = std::chrono::steady_clock::now();
+    REQUIRE_MESSAGE(SlackWorld::eventually([&] { return w.lines().size() >= 50; }, std::chrono::seconds{150}),
+                    w.lines().size() << " lines; " << w.service->log());
+    auto const took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+    MESSAGE("50 lines in one channel took " << took.count() << " s");
+    auto const lines = w.lines();
+    CHECK(lines.size() == 50);
+    CHECK(std::set<std::string>(lines.begin(), lines.end()) == expected);
+    CHECK(w.slack.ratelimited_count() == 0);
     w.no_violations();
 }

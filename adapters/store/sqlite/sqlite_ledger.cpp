@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/store/run_blocking.hpp"
+#include "adapters/store/sqlite/ledger_schema.hpp"
 #include "adapters/store/sqlite/statement.hpp"
 
 namespace tb::store {
@@ -15,49 +16,9 @@ namespace {
 
 namespace asio = boost::asio;
 
-constexpr char const* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS threads (
-    external_id        TEXT    PRIMARY KEY,
-    team               TEXT    NOT NULL,
-    channel            TEXT    NOT NULL,
-    thread_ts          TEXT    NOT NULL,
-    ticket_id          INTEGER NOT NULL,
-    origin             TEXT    NOT NULL,
-    card_ts            TEXT    NOT NULL DEFAULT '',
-    reacted            INTEGER NOT NULL DEFAULT 0,
-    duplicate_noticed  INTEGER NOT NULL DEFAULT 0,
-    follows            INTEGER
-);
-CREATE INDEX IF NOT EXISTS threads_ticket ON threads (ticket_id);
-CREATE TABLE IF NOT EXISTS copied_messages (
-    channel    TEXT    NOT NULL,
-    ts         TEXT    NOT NULL,
-    ticket_id  INTEGER NOT NULL,
-    text       TEXT    NOT NULL,
-    PRIMARY KEY (channel, ts)
-);
-CREATE TABLE IF NOT EXISTS pending_replies (
-    channel       TEXT    NOT NULL,
-    ts            TEXT    NOT NULL,
-    ticket_id     INTEGER NOT NULL,
-    author_email  TEXT    NOT NULL,
-    original      TEXT    NOT NULL,
-    rendered      TEXT    NOT NULL,
-    is_public     INTEGER NOT NULL,
-    queued_at     INTEGER NOT NULL,
-    PRIMARY KEY (channel, ts)
-);
-CREATE INDEX IF NOT EXISTS pending_by_ticket ON pending_replies (ticket_id, ts);
-CREATE TABLE IF NOT EXISTS request_steps (
-    delivery  TEXT    NOT NULL,
-    step      TEXT    NOT NULL,
-    done_at   INTEGER NOT NULL,
-    PRIMARY KEY (delivery, step)
-);
-)sql";
 
 constexpr char const* kThreadColumns =
-    "team, channel, thread_ts, ticket_id, origin, card_ts, reacted, duplicate_noticed, follows";
+    "team, channel, thread_ts, ticket_id, origin, card_ts, reacted, duplicate_noticed, follows, closed";
 
 error_code unavailable() { return bot::errc::store_unavailable; }
 
@@ -66,7 +27,7 @@ public:
     explicit SqliteLedger(std::filesystem::path const& path) : db_{open(path)} {
         try {
             exec(db_, "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-            exec(db_, kSchema);
+            ensure_ledger_schema(db_);
         } catch (...) {
             sqlite3_close_v2(db_);
             throw;
@@ -88,7 +49,7 @@ public:
     }
     asio::awaitable<Result<std::optional<bot::ThreadRecord>>> find_by_ticket(bot::TicketId id) override {
         auto work = [this, id] {
-            return select_thread("WHERE ticket_id = ?1 OR follows = ?1 ORDER BY ticket_id = ?1 DESC",
+            return select_thread("WHERE (ticket_id = ?1 OR follows = ?1) AND closed = 0 ORDER BY ticket_id = ?1 DESC, rowid DESC",
                                  [&](Statement& s) { s.bind(1, id); });
         };
         co_return co_await blocking(std::move(work));
@@ -96,7 +57,8 @@ public:
     asio::awaitable<Result<void>> save(bot::ThreadRecord record) override {
         auto work = [this, record]() -> Result<void> {
             Statement s{db_, "INSERT OR REPLACE INTO threads (external_id, team, channel, thread_ts, ticket_id, "
-                             "origin, card_ts, reacted, duplicate_noticed, follows) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"};
+                             "origin, card_ts, reacted, duplicate_noticed, follows, closed) "
+                             "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"};
             s.bind(1, record.key.external_id());
             s.bind(2, record.key.team);
             s.bind(3, record.key.channel);
@@ -107,6 +69,7 @@ public:
             s.bind(8, std::int64_t{record.reacted});
             s.bind(9, std::int64_t{record.duplicate_noticed});
             if (record.follows) s.bind(10, *record.follows);
+            s.bind(11, std::int64_t{record.closed});
             if (!s.done()) return failed("save thread");
             return {};
         };
@@ -233,6 +196,77 @@ public:
         co_return co_await blocking(std::move(work));
     }
 
+    asio::awaitable<Result<std::optional<bot::ShownTicket>>> shown(bot::TicketId id) override {
+        auto work = [this, id]() -> Result<std::optional<bot::ShownTicket>> {
+            Statement s{db_, "SELECT status, priority, group_id, assignee_id, subject, updated_at, told_until "
+                             "FROM shown_tickets WHERE ticket_id = ?1"};
+            s.bind(1, id);
+            auto const rc = s.step();
+            if (rc == SQLITE_DONE) return std::optional<bot::ShownTicket>{};
+            if (rc != SQLITE_ROW) return failed("read shown ticket");
+            bot::ShownTicket t;
+            t.ticket_id = id;
+            t.status = s.column_text(0);
+            t.priority = s.column_text(1);
+            if (!s.column_text(2).empty()) t.group_id = s.column_int64(2);
+            if (!s.column_text(3).empty()) t.assignee_id = s.column_int64(3);
+            t.subject = s.column_text(4);
+            t.updated_at = bot::from_unix_ms(s.column_int64(5));
+            t.told_until = bot::from_unix_ms(s.column_int64(6));
+            return std::optional{std::move(t)};
+        };
+        co_return co_await blocking(std::move(work));
+    }
+    asio::awaitable<Result<void>> show(bot::ShownTicket t) override {
+        auto work = [this, t]() -> Result<void> {
+            // Two statements in one commit: the fields when newer, told_until when later.
+            Transaction tx{db_};
+            if (!tx.began()) return failed("begin");
+            Statement s{db_, "INSERT INTO shown_tickets (ticket_id, status, priority, group_id, assignee_id, "
+                             "subject, updated_at, told_until) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) "
+                             "ON CONFLICT (ticket_id) DO UPDATE SET status = ?2, priority = ?3, group_id = ?4, "
+                             "assignee_id = ?5, subject = ?6, updated_at = ?7 "
+                             "WHERE excluded.updated_at >= shown_tickets.updated_at"};
+            s.bind(1, t.ticket_id);
+            s.bind(2, t.status);
+            s.bind(3, t.priority);
+            if (t.group_id) s.bind(4, *t.group_id);
+            if (t.assignee_id) s.bind(5, *t.assignee_id);
+            s.bind(6, t.subject);
+            s.bind(7, bot::to_unix_ms(t.updated_at));
+            s.bind(8, bot::to_unix_ms(t.told_until));
+            if (!s.done()) return failed("save shown ticket");
+            Statement told{db_, "UPDATE shown_tickets SET told_until = ?2 WHERE ticket_id = ?1 AND told_until < ?2"};
+            told.bind(1, t.ticket_id);
+            told.bind(2, bot::to_unix_ms(t.told_until));
+            if (!told.done()) return failed("save told_until");
+            if (!tx.commit()) return failed("commit");
+            return {};
+        };
+        co_return co_await blocking(std::move(work));
+    }
+    asio::awaitable<Result<std::optional<std::string>>> cursor(std::string name) override {
+        auto work = [this, name]() -> Result<std::optional<std::string>> {
+            Statement s{db_, "SELECT value FROM feed_cursors WHERE name = ?1"};
+            s.bind(1, name);
+            auto const rc = s.step();
+            if (rc == SQLITE_DONE) return std::optional<std::string>{};
+            if (rc != SQLITE_ROW) return failed("read cursor");
+            return std::optional{s.column_text(0)};
+        };
+        co_return co_await blocking(std::move(work));
+    }
+    asio::awaitable<Result<void>> save_cursor(std::string name, std::string value) override {
+        auto work = [this, name, value]() -> Result<void> {
+            Statement s{db_, "INSERT OR REPLACE INTO feed_cursors (name, value) VALUES (?1, ?2)"};
+            s.bind(1, name);
+            s.bind(2, value);
+            if (!s.done()) return failed("save cursor");
+            return {};
+        };
+        co_return co_await blocking(std::move(work));
+    }
+
 private:
     template <class Fn>
     auto blocking(Fn fn) -> asio::awaitable<std::invoke_result_t<Fn&>> {
@@ -259,6 +293,7 @@ private:
         r.reacted = s.column_int64(6) != 0;
         r.duplicate_noticed = s.column_int64(7) != 0;
         if (!s.column_text(8).empty()) r.follows = s.column_int64(8);
+        r.closed = s.column_int64(9) != 0;
         return std::optional{std::move(r)};
     }
 

@@ -24,6 +24,7 @@ bot::Source source_from(std::string_view text) {
     if (text == "slack_command") return bot::Source::slack_command;
     if (text == "slack_interaction") return bot::Source::slack_interaction;
     if (text == "zendesk_webhook") return bot::Source::zendesk_webhook;
+    if (text == "scheduled") return bot::Source::scheduled;
     return bot::Source::slack_event;
 }
 

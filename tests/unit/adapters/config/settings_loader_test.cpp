@@ -369,3 +369,25 @@ TEST_CASE("config: format_problem gives file:line: key: message") {
     CHECK(tb::config::format_problem("a.yaml", ConfigProblem{"", 3, "invalid YAML: x"}) ==
           "a.yaml:3: invalid YAML: x");
 }
+
+TEST_CASE("config: zendesk_notes per channel and the catch-up period are read, bad values named") {
+    auto const loaded = load_settings_text(R"(slack:
+  channels:
+    - { id: C0PARTNER }
+    - { id: C0INTERNAL, zendesk_notes: post }
+    - { id: C0QUIET, zendesk_notes: skip }
+zendesk:
+  catch_up_every: 2m
+)");
+    REQUIRE_MESSAGE(loaded.problems.empty(), all_problems(loaded));
+    auto const& channels = loaded.settings.slack.channels;
+    REQUIRE(channels.size() == 3);
+    CHECK_FALSE(channels[0].post_zendesk_notes);
+    CHECK(channels[1].post_zendesk_notes);
+    CHECK_FALSE(channels[2].post_zendesk_notes);
+    CHECK(loaded.settings.zendesk.catch_up_every == 2min);
+    CHECK(load_settings_text("").settings.zendesk.catch_up_every == 5min);
+    check_single_problem("slack:\n  channels:\n    - { id: C0A, zendesk_notes: always }\n",
+                         "slack.channels[0].zendesk_notes", 3, "post");
+    check_single_problem("zendesk:\n  catch_up_every: 5s\n", "zendesk.catch_up_every", 2, "at least 10s");
+}

@@ -1,6 +1,7 @@
 #include "adapters/store/sqlite/sqlite_ledger.hpp"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <optional>
@@ -123,4 +124,67 @@ TEST_CASE("sqlite ledger: marking a step twice is fine") {
     CHECK(run(ledger->step_done("Ev1", "applied")).value());
     REQUIRE(run(ledger->mark_step("Ev1", "announced")));
     CHECK(run(ledger->step_done("Ev1", "announced")).value());
+}
+
+TEST_CASE("sqlite ledger: a closed thread is kept but no longer found by its ticket") {
+    TempLedger tmp;
+    auto ledger = tb::store::make_sqlite_ledger(tmp.path);
+    ThreadRecord record;
+    record.key = {"T1", "C1", "1700000000.000100"};
+    record.ticket_id = 42;
+    record.origin = "Ev1";
+    REQUIRE(run(ledger->save(record)));
+    CHECK(run(ledger->find_by_ticket(42)).value().has_value());
+    record.closed = true;
+    REQUIRE(run(ledger->save(record)));
+    CHECK_FALSE(run(ledger->find_by_ticket(42)).value().has_value());
+    auto const kept = run(ledger->find(record.key)).value();
+    REQUIRE(kept);
+    CHECK(kept->closed);
+}
+
+TEST_CASE("sqlite ledger: the shown ticket keeps the newer state and the later told_until, cursors survive") {
+    TempLedger tmp;
+    using tb::bot::from_unix_ms;
+    {
+        auto ledger = tb::store::make_sqlite_ledger(tmp.path);
+        CHECK_FALSE(run(ledger->shown(42)).value().has_value());
+        tb::bot::ShownTicket newer{42, "pending", "high", 7, 500, "Login fails", from_unix_ms(2'000), from_unix_ms(2'000)};
+        REQUIRE(run(ledger->show(newer)));
+        auto older = newer;
+        older.status = "open";
+        older.group_id.reset();
+        older.updated_at = from_unix_ms(1'000);
+        older.told_until = from_unix_ms(9'000);
+        REQUIRE(run(ledger->show(older)));  // a late redraw: fields stay, told_until moves on
+        CHECK_FALSE(run(ledger->cursor("zendesk_ticket_export")).value().has_value());
+        REQUIRE(run(ledger->save_cursor("zendesk_ticket_export", "1700000000.42")));
+    }
+    auto ledger = tb::store::make_sqlite_ledger(tmp.path);
+    auto const shown = run(ledger->shown(42)).value();
+    REQUIRE(shown);
+    CHECK(shown->status == "pending");
+    CHECK(shown->group_id == 7);
+    CHECK(shown->assignee_id == 500);
+    CHECK(shown->updated_at == from_unix_ms(2'000));
+    CHECK(shown->told_until == from_unix_ms(9'000));
+    CHECK(run(ledger->cursor("zendesk_ticket_export")).value() == std::optional<std::string>{"1700000000.42"});
+}
+
+TEST_CASE("sqlite ledger: a file from before closed threads existed gets the column, its threads open") {
+    TempLedger tmp;
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(tmp.path.string().c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE threads (external_id TEXT PRIMARY KEY, team TEXT NOT NULL, channel TEXT NOT NULL, "
+                             "thread_ts TEXT NOT NULL, ticket_id INTEGER NOT NULL, origin TEXT NOT NULL, card_ts TEXT NOT NULL "
+                             "DEFAULT '', reacted INTEGER NOT NULL DEFAULT 0, duplicate_noticed INTEGER NOT NULL DEFAULT 0, "
+                             "follows INTEGER);"
+                             "INSERT INTO threads (external_id, team, channel, thread_ts, ticket_id, origin) "
+                             "VALUES ('slack:T1:C1:1.0', 'T1', 'C1', '1.0', 42, 'Ev1');",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    auto ledger = tb::store::make_sqlite_ledger(tmp.path);
+    auto const found = run(ledger->find_by_ticket(42)).value();
+    REQUIRE(found);
+    CHECK_FALSE(found->closed);
 }

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <bitset>
+#include <chrono>
+#include <vector>
+
+#include "bot/clock.hpp"
+#include "bot/config/settings.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace tb::bot {
+
+// When a team works: the local wall-clock window [day_start, day_end) of each work day that is
+// not a holiday, in an IANA time zone. SLA clocks run only inside these windows. A working day is
+// day_end - day_start of working time, so "2d" from Monday 15:00 is Wednesday 15:00, and a deadline
+// that uses up a window exactly falls at that window's end, not at the next morning.
+class WorkingCalendar {
+public:
+    // `settings.holidays` must already hold the holidays file's dates (the config loader merges
+    // them). Throws std::invalid_argument on an unknown zone, no work days or empty hours.
+    explicit WorkingCalendar(SlaCalendarSettings const& settings);
+
+    // The instant at which `working` working time has passed since `from`; `from` itself when
+    // `working` is not positive.
+    Instant add(Instant from, std::chrono::milliseconds working) const;
+    Instant add(Instant from, WorkingSpan span) const;
+    // The instant `working` working time before `to`; the mirror of add.
+    Instant subtract(Instant to, std::chrono::milliseconds working) const;
+
+    // Working time in [from, to); zero when to <= from. `between` is whole minutes (rounded down).
+    std::chrono::milliseconds elapsed(Instant from, Instant to) const;
+    std::chrono::minutes between(Instant from, Instant to) const;
+
+    bool is_working(Instant at) const;
+    std::chrono::minutes day_length() const noexcept { return day_end_ - day_start_; }
+    // "2d" → 2 × day_length(), "4h" → 4 hours.
+    std::chrono::milliseconds duration(WorkingSpan span) const noexcept;
+
+private:
+    struct Window {
+        Instant start;
+        Instant end;
+    };
+    using LocalDays = std::chrono::local_days;
+
+    bool is_work_day(LocalDays day) const;
+    Window window(LocalDays day) const;  // in UTC, for a day that is a work day
+    LocalDays local_day(Instant at) const;
+
+    date::time_zone const* zone_;  // locate_zone is slow: looked up once
+    std::bitset<7> workdays_;      // indexed by weekday, Sunday = 0
+    std::chrono::minutes day_start_;
+    std::chrono::minutes day_end_;
+    std::vector<LocalDays> holidays_;  // sorted, unique
+};
+
+}  // namespace tb::bot
