@@ -26,6 +26,7 @@
 #include "adapters/slack/web_api.hpp"
 #include "adapters/store/async_store.hpp"
 #include "adapters/store/sqlite/sqlite_ledger.hpp"
+#include "adapters/store/sqlite/sqlite_sla_book.hpp"
 #include "adapters/store/sqlite/sqlite_store.hpp"
 #include "adapters/zendesk/api.hpp"
 #include "adapters/zendesk/intake.hpp"
@@ -33,6 +34,7 @@
 #include "bot/commands/ticket_commands.hpp"
 #include "bot/jobs/runner.hpp"
 #include "bot/jobs/schedule.hpp"
+#include "bot/sla/sla_watch.hpp"
 #include "bot/sync/desk_sync.hpp"
 #include "bot/sync/missed_changes.hpp"
 #include "bot/tickets/ticket_flows.hpp"
@@ -69,8 +71,17 @@ struct Handlers {
     bot::TicketCommands& commands;
     bot::DeskSync& sync;
     bot::MissedChanges& missed;
+    bot::SlaWatch& sla;
     bot::FlowObserver& observer;
 };
+
+// A scheduled task's next run starts where this one stopped; retrying as well would pile runs
+// up while Zendesk or Slack is away.
+bot::JobOutcome settled(bot::JobOutcome outcome, std::string_view task) {
+    if (outcome.kind != bot::JobOutcome::Kind::retry) return outcome;
+    spdlog::warn("{} stopped early ({}); the next run continues", task, outcome.reason);
+    return bot::JobOutcome::done();
+}
 
 // Agents' commands, buttons and forms go to the ticket commands, Zendesk's ticket events to the
 // sync, other Slack deliveries to the ticket flows.
@@ -78,19 +89,10 @@ asio::awaitable<bot::JobOutcome> dispatch(Handlers handlers, bot::Job job) {
     auto& flows = handlers.flows;
     auto& commands = handlers.commands;
     if (job.source == bot::Source::scheduled) {
-        if (job.payload != bot::kCatchUpTask) {
-            spdlog::warn("job {}: no scheduled task is called {}", job.id, job.payload);
-            co_return bot::JobOutcome::done();
-        }
-        auto outcome = co_await handlers.missed.run();
-        // The next period's run starts where this one stopped; retrying as well would pile
-        // runs up while Zendesk is away.
-        if (outcome.kind == bot::JobOutcome::Kind::retry) {
-            spdlog::warn("zendesk catch-up stopped early ({}); the next run continues from the saved cursor",
-                         outcome.reason);
-            co_return bot::JobOutcome::done();
-        }
-        co_return outcome;
+        if (job.payload == bot::kCatchUpTask) co_return settled(co_await handlers.missed.run(), job.payload);
+        if (job.payload == bot::kSlaScanTask) co_return settled(co_await handlers.sla.scan(), job.payload);
+        spdlog::warn("job {}: no scheduled task is called {}", job.id, job.payload);
+        co_return bot::JobOutcome::done();
     }
     if (job.source == bot::Source::zendesk_webhook) {
         auto event = zendesk::parse_desk_event(job.payload);
@@ -98,7 +100,9 @@ asio::awaitable<bot::JobOutcome> dispatch(Handlers handlers, bot::Job job) {
             handlers.observer.ignored("zendesk event not about a ticket");
             co_return bot::JobOutcome::done();
         }
-        co_return co_await handlers.sync.handle(std::move(*event), std::move(job.delivery_id));
+        auto const synced = co_await handlers.sync.handle(*event, job.delivery_id);
+        if (synced.kind != bot::JobOutcome::Kind::done) co_return synced;
+        co_return co_await handlers.sla.observed(std::move(*event), std::move(job.delivery_id));
     }
     if (job.source == bot::Source::slack_command || job.source == bot::Source::slack_interaction) {
         if (auto request = slack::parse_agent_request(job.source, job.payload)) {
@@ -149,13 +153,18 @@ int Service::run() {
     bot::TicketCommands commands{settings, *chat, *desk, *ledger, clock, command_observer};
     bot::DeskSync sync{settings, *chat, *desk, *ledger, flow_observer};
     bot::MissedChanges missed{*desk, *ledger, sync, clock};
+    bot::WorkingCalendar const calendar{settings.sla.calendar};
+    auto sla_book = store::make_sqlite_sla_book(db_path);
+    bot::SlaWatch sla{settings, calendar, *sla_book, *ledger, *chat, *desk, clock};
+    flows.on_opened([&sla](bot::Ticket ticket) { return sla.opened(std::move(ticket)); });
 
     LoggingJobObserver observer{metrics};
-    Handlers const handlers{flows, commands, sync, missed, flow_observer};
+    Handlers const handlers{flows, commands, sync, missed, sla, flow_observer};
     auto handler = [handlers](bot::Job job) { return dispatch(handlers, std::move(job)); };
     bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, bot::RunnerSettings{}};
     http::IntakeContext context{store, metrics, clock, [&runner] { runner.wake(); }};
-    std::vector<bot::ScheduledTask> tasks{{bot::kCatchUpTask, settings.zendesk.catch_up_every}};
+    std::vector<bot::ScheduledTask> tasks{{bot::kCatchUpTask, settings.zendesk.catch_up_every},
+                                          {bot::kSlaScanTask, std::chrono::minutes{1}}};
     bot::Scheduler scheduler{io.get_executor(), store, clock, std::move(tasks), [&runner] { runner.wake(); }};
     auto form_check = [&desk = *desk](bot::TicketForm form) { return check_form(desk, std::move(form)); };
     slack::SlackIntake slack_intake{secrets.slack_signing_secret, context, form_check};

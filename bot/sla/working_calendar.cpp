@@ -138,4 +138,9 @@ milliseconds WorkingCalendar::duration(WorkingSpan span) const noexcept {
     return milliseconds{0};
 }
 
+std::string WorkingCalendar::local_text(Instant at) const {
+    auto const local = date::make_zoned(zone_, std::chrono::floor<std::chrono::minutes>(at)).get_local_time();
+    return date::format("%a %d %b %H:%M", local);
+}
+
 }  // namespace tb::bot

@@ -2,6 +2,7 @@
 
 #include <bitset>
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include "bot/clock.hpp"
@@ -35,6 +36,8 @@ public:
     std::chrono::minutes between(Instant from, Instant to) const;
 
     bool is_working(Instant at) const;
+    // `at` on the team's wall clock, e.g. "Tue 24 Nov 15:00".
+    std::string local_text(Instant at) const;
     std::chrono::minutes day_length() const noexcept { return day_end_ - day_start_; }
     // "2d" → 2 × day_length(), "4h" → 4 hours.
     std::chrono::milliseconds duration(WorkingSpan span) const noexcept;

@@ -189,6 +189,9 @@ asio::awaitable<JobOutcome> TicketFlows::finish(ThreadRecord record, std::string
     if (record.card_ts.empty()) {
         auto const ticket = co_await desk_.get(record.ticket_id);
         if (!ticket) co_return outcome_of(ticket.error(), "get ticket");
+        if (opened_) {
+            if (auto told = co_await opened_(*ticket); !told) co_return store_outcome(told.error(), "ticket opened");
+        }
         auto card = co_await ticket_card(desk_, *ticket, record.follows);
         auto const posted = co_await chat_.post_card(record.key.channel, record.key.thread_ts, std::move(card));
         if (!posted) co_return outcome_of(posted.error(), "post card");

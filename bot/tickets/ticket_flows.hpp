@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,11 @@ public:
 
     // Runs one request to its end or to the point where it must wait (JobOutcome::retry).
     asio::awaitable<JobOutcome> handle(SlackRequest request, std::string delivery_id);
+
+    // Told of each ticket the flows open, before its card is posted (e.g. to start its SLA
+    // clocks); a failure makes the job retry.
+    using OpenedHook = std::function<asio::awaitable<Result<void>>(Ticket)>;
+    void on_opened(OpenedHook hook) { opened_ = std::move(hook); }
 
 private:
     // A request to open a ticket for the thread of one message.
@@ -98,6 +104,7 @@ private:
     Clock const& clock_;
     FlowObserver& observer_;
     FlowLimits limits_;
+    OpenedHook opened_;
     KeyLock threads_;  // one flow per thread at a time
     std::mutex budget_mutex_;
     std::map<TicketId, std::deque<Instant>> updates_;  // recent updates per ticket

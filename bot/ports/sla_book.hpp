@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "bot/clock.hpp"
+#include "bot/ports/ticket_desk.hpp"
+#include "bot/result.hpp"
+#include "bot/sla/ticket_clock.hpp"
+
+namespace tb::bot {
+
+namespace asio = boost::asio;
+
+// A followed ticket's SLA history and when its clocks next need a look.
+struct SlaRecord {
+    TicketId ticket_id = 0;
+    SlaHistory history;
+    std::optional<Instant> next_due;
+};
+
+// The store's memory of the tickets whose service levels the bridge keeps (adapters/store
+// implements it). Deadlines are never stored: they follow from the history, so a restart or a
+// late event recomputes them exactly.
+class SlaBook {
+public:
+    virtual ~SlaBook() = default;
+
+    // Starts following a ticket; following it again changes nothing.
+    virtual asio::awaitable<Result<void>> follow(TicketId id, Instant created, std::vector<std::string> tags,
+                                                 std::optional<std::int64_t> organization_id) = 0;
+    // Adds an event to a followed ticket once per key (a webhook's event id, a comment's id);
+    // false when the key was known or the ticket is not followed.
+    virtual asio::awaitable<Result<bool>> add(TicketId id, std::string key, SlaEvent event) = 0;
+    virtual asio::awaitable<Result<std::optional<SlaRecord>>> record(TicketId id) = 0;
+    virtual asio::awaitable<Result<void>> schedule(TicketId id, std::optional<Instant> next_due) = 0;
+    // Tickets whose next look is due at `now`, soonest first: an index walk, so the cost follows
+    // the tickets that are due, not all that are followed.
+    virtual asio::awaitable<Result<std::vector<TicketId>>> due(Instant now, std::size_t limit) = 0;
+    // Every followed ticket created in [from, to), for reports.
+    virtual asio::awaitable<Result<std::vector<SlaRecord>>> created_between(Instant from, Instant to) = 0;
+};
+
+}  // namespace tb::bot

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "bot/clock.hpp"
+#include "bot/config/settings.hpp"
+#include "bot/jobs/runner.hpp"
+#include "bot/ports/chat.hpp"
+#include "bot/ports/sla_book.hpp"
+#include "bot/ports/thread_ledger.hpp"
+#include "bot/ports/ticket_desk.hpp"
+#include "bot/sla/working_calendar.hpp"
+#include "bot/sync/desk_event.hpp"
+
+namespace tb::bot {
+
+// The scheduled task that runs SlaWatch::scan.
+inline constexpr char const* kSlaScanTask = "sla_scan";
+
+// Keeps the service levels of the tickets the bridge opened. Their histories come from the
+// opening and from Zendesk's ticket events; each tick looks only at the tickets whose next
+// warning or deadline has come (SlaBook::due) and announces each (ticket, policy, kind) once,
+// in the alert channel and in the ticket's thread. A ticket fixed in time is never announced.
+class SlaWatch {
+public:
+    SlaWatch(Settings const& settings, WorkingCalendar const& calendar, SlaBook& book, ThreadLedger& ledger,
+             Chat& chat, TicketDesk& desk, Clock const& clock);
+
+    // A ticket the bridge opened: its clocks start at its creation.
+    asio::awaitable<Result<void>> opened(Ticket ticket);
+    // What a Zendesk ticket event means for a followed ticket's clocks; `key` makes it count once.
+    asio::awaitable<JobOutcome> observed(DeskEvent event, std::string key);
+    // One tick.
+    asio::awaitable<JobOutcome> scan();
+
+private:
+    asio::awaitable<JobOutcome> look_at(TicketId id, Instant now);
+    asio::awaitable<JobOutcome> announce(TicketId id, PolicyState const& state, bool breach, Instant now);
+    asio::awaitable<Result<void>> reschedule(SlaRecord const& record, Instant now);
+    std::string alert_text(Ticket const& ticket, std::string const& assignee, PolicyState const& state, bool breach,
+                           Instant now) const;
+
+    Settings const& settings_;
+    WorkingCalendar const& calendar_;
+    SlaBook& book_;
+    ThreadLedger& ledger_;
+    Chat& chat_;
+    TicketDesk& desk_;
+    Clock const& clock_;
+};
+
+}  // namespace tb::bot
