@@ -111,8 +111,10 @@ asio::awaitable<JobOutcome> SlaWatch::look_at(TicketId id, Instant now) {
         bool const breach = state->phase == PolicyState::Phase::breached;
         bool const warn = state->phase == PolicyState::Phase::running && state->warn_at && *state->warn_at <= now;
         if (!breach && !warn) continue;
+        // Only a passing failure stops here; a lasting one (the ticket is gone, the alert channel
+        // refused) must not hold the ticket's next look.
         auto const told = co_await announce(id, *state, breach, now);
-        if (told.kind != JobOutcome::Kind::done) co_return told;
+        if (told.kind == JobOutcome::Kind::retry) co_return told;
     }
     if (auto scheduled = co_await book_.schedule(id, next_sla_change(sla, now)); !scheduled) {
         co_return store_outcome(scheduled.error(), "sla schedule");
