@@ -8,6 +8,7 @@
 #include "adapters/cli/demo.hpp"
 #include "adapters/cli/service.hpp"
 #include "adapters/cli/setup_zendesk.hpp"
+#include "adapters/cli/sla_report.hpp"
 #include "adapters/config/effective_config.hpp"
 #include "adapters/config/environment.hpp"
 #include "adapters/config/settings_loader.hpp"
@@ -89,10 +90,20 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     setup->add_flag("--dry-run", setup_options.dry_run, "Print what would be done, change nothing");
 
+    auto* report = app.add_subcommand(
+        "sla-report", "Print SLA attainment for the tickets created in a period, from the store (DATABASE_URL)");
+    cli::SlaReportOptions report_options;
+    report->add_option("-c,--config", config_path, "YAML configuration file")->capture_default_str();
+    report->add_option("--from", report_options.from, "First day, YYYY-MM-DD")->required();
+    report->add_option("--to", report_options.to, "Last day (included), YYYY-MM-DD")->required();
+    report->add_option("--format", report_options.format, "table, csv or json")->capture_default_str();
+    report->add_option("--by", report_options.by, "group, priority or segment");
+
     app.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(app, argc, argv);
-    if ((app.got_subcommand(demo) || app.got_subcommand(setup)) && level_option->count() == 0 &&
+    if ((app.got_subcommand(demo) || app.got_subcommand(setup) || app.got_subcommand(report)) &&
+        level_option->count() == 0 &&
         std::getenv("TB_LOG_LEVEL") == nullptr) {
         log_level = "warn";  // the narration on stdout is the demo's output
     }
@@ -110,6 +121,12 @@ int main(int argc, char** argv) {
         if (app.got_subcommand(setup)) {
             return cli::run_setup_zendesk(setup_options, config::secrets_from_environment(),
                                           std::cout, std::cerr);
+        }
+        if (app.got_subcommand(report)) {
+            auto settings = load_or_report(config_path);
+            if (!settings) return 2;
+            auto const secrets = config::secrets_from_environment();
+            return cli::run_sla_report(report_options, *settings, secrets.database_url, std::cout, std::cerr);
         }
         if (app.got_subcommand("check-config")) {
             auto settings = load_or_report(config_path);

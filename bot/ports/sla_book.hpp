@@ -21,6 +21,8 @@ struct SlaRecord {
     TicketId ticket_id = 0;
     SlaHistory history;
     std::optional<Instant> next_due;
+    std::string group;     // the ticket's group and priority as last told, for reports
+    std::string priority;
 };
 
 // The store's memory of the tickets whose service levels the bridge keeps (adapters/store
@@ -35,6 +37,9 @@ public:
                                                  std::optional<std::int64_t> organization_id) = 0;
     // Adds an event to a followed ticket once per key (a webhook's event id, a comment's id);
     // false when the key was known or the ticket is not followed.
+    // Keeps the group or priority (when given) a report groups the ticket by.
+    virtual asio::awaitable<Result<void>> describe(TicketId id, std::optional<std::string> group,
+                                                   std::optional<std::string> priority) = 0;
     virtual asio::awaitable<Result<bool>> add(TicketId id, std::string key, SlaEvent event) = 0;
     virtual asio::awaitable<Result<std::optional<SlaRecord>>> record(TicketId id) = 0;
     virtual asio::awaitable<Result<void>> schedule(TicketId id, std::optional<Instant> next_due) = 0;

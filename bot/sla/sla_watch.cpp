@@ -63,6 +63,12 @@ asio::awaitable<Result<void>> SlaWatch::opened(Ticket ticket) {
     if (auto followed = co_await book_.follow(ticket.id, ticket.created_at, ticket.tags, std::nullopt); !followed) {
         co_return followed;
     }
+    std::optional<std::string> group;
+    if (ticket.group_id) {
+        auto const name = co_await desk_.group_name(*ticket.group_id);
+        group = name ? *name : std::to_string(*ticket.group_id);
+    }
+    if (auto described = co_await book_.describe(ticket.id, group, ticket.priority); !described) co_return described;
     auto const record = co_await book_.record(ticket.id);
     if (!record) co_return record.error();
     if (!*record) co_return Result<void>{};
@@ -70,6 +76,18 @@ asio::awaitable<Result<void>> SlaWatch::opened(Ticket ticket) {
 }
 
 asio::awaitable<JobOutcome> SlaWatch::observed(DeskEvent event, std::string key) {
+    if (event.kind == DeskEvent::Kind::priority_changed || event.kind == DeskEvent::Kind::group_changed) {
+        std::optional<std::string> group;
+        std::optional<std::string> priority;
+        if (event.kind == DeskEvent::Kind::priority_changed) priority = event.current;
+        if (event.kind == DeskEvent::Kind::group_changed && event.current_id) {
+            auto const name = co_await desk_.group_name(*event.current_id);
+            group = name ? *name : event.current;
+        }
+        auto const described = co_await book_.describe(event.ticket_id, group, priority);
+        if (!described) co_return store_outcome(described.error(), "sla describe");
+        co_return JobOutcome::done();
+    }
     auto const happened = event_of(event);
     if (!happened) co_return JobOutcome::done();
     if (event.comment_id) key = comment_key(*event.comment_id);

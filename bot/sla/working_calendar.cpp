@@ -143,4 +143,14 @@ std::string WorkingCalendar::local_text(Instant at) const {
     return date::format("%a %d %b %H:%M", local);
 }
 
+Instant WorkingCalendar::day_begins(Date day) const {
+    auto const local = date::local_days{date::year{day.year} / date::month{day.month} / date::day{day.day}};
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(zone_->to_sys(local, date::choose::earliest));
+}
+
+Instant WorkingCalendar::day_ends(Date day) const {
+    auto const local = date::local_days{date::year{day.year} / date::month{day.month} / date::day{day.day}} + date::days{1};
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(zone_->to_sys(local, date::choose::earliest));
+}
+
 }  // namespace tb::bot

@@ -38,6 +38,9 @@ public:
     bool is_working(Instant at) const;
     // `at` on the team's wall clock, e.g. "Tue 24 Nov 15:00".
     std::string local_text(Instant at) const;
+    // Where a calendar day of the team's zone begins, and where it ends (the next day begins).
+    Instant day_begins(Date day) const;
+    Instant day_ends(Date day) const;
     std::chrono::minutes day_length() const noexcept { return day_end_ - day_start_; }
     // "2d" → 2 × day_length(), "4h" → 4 hours.
     std::chrono::milliseconds duration(WorkingSpan span) const noexcept;

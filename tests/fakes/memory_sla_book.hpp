@@ -17,7 +17,16 @@ public:
     asio::awaitable<Result<void>> follow(bot::TicketId id, bot::Instant created, std::vector<std::string> tags,
                                          std::optional<std::int64_t> organization_id) override {
         std::lock_guard lock{mutex_};
-        if (!records_.contains(id)) records_[id] = bot::SlaRecord{id, {created, std::move(tags), organization_id, {}}, {}};
+        if (!records_.contains(id)) records_[id] = bot::SlaRecord{id, {created, std::move(tags), organization_id, {}}, {}, {}, {}};
+        co_return Result<void>{};
+    }
+    asio::awaitable<Result<void>> describe(bot::TicketId id, std::optional<std::string> group,
+                                           std::optional<std::string> priority) override {
+        std::lock_guard lock{mutex_};
+        if (records_.contains(id)) {
+            if (group) records_[id].group = *group;
+            if (priority) records_[id].priority = *priority;
+        }
         co_return Result<void>{};
     }
     asio::awaitable<Result<bool>> add(bot::TicketId id, std::string key, bot::SlaEvent event) override {

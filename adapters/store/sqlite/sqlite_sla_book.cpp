@@ -21,7 +21,9 @@ CREATE TABLE IF NOT EXISTS sla_tickets (
     created_at       INTEGER NOT NULL,
     tags             TEXT    NOT NULL,
     organization_id  INTEGER,
-    next_due         INTEGER
+    next_due         INTEGER,
+    group_name       TEXT    NOT NULL DEFAULT '',
+    priority         TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sla_tickets_due ON sla_tickets (next_due) WHERE next_due IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sla_tickets_created ON sla_tickets (created_at);
@@ -80,6 +82,19 @@ public:
             s.bind(3, joined(tags));
             if (organization_id) s.bind(4, *organization_id);
             if (!s.done()) return failed("follow ticket");
+            return {};
+        };
+        co_return co_await blocking(std::move(work));
+    }
+    asio::awaitable<Result<void>> describe(bot::TicketId id, std::optional<std::string> group,
+                                           std::optional<std::string> priority) override {
+        auto work = [this, id, group, priority]() -> Result<void> {
+            Statement s{db_, "UPDATE sla_tickets SET group_name = coalesce(?2, group_name), "
+                             "priority = coalesce(?3, priority) WHERE ticket_id = ?1"};
+            s.bind(1, id);
+            if (group) s.bind(2, *group);
+            if (priority) s.bind(3, *priority);
+            if (!s.done()) return failed("describe sla ticket");
             return {};
         };
         co_return co_await blocking(std::move(work));
@@ -159,7 +174,8 @@ private:
     }
 
     Result<std::optional<bot::SlaRecord>> read_record(bot::TicketId id) {
-        Statement t{db_, "SELECT created_at, tags, organization_id, next_due FROM sla_tickets WHERE ticket_id = ?1"};
+        Statement t{db_, "SELECT created_at, tags, organization_id, next_due, group_name, priority FROM sla_tickets "
+                         "WHERE ticket_id = ?1"};
         t.bind(1, id);
         auto const rc = t.step();
         if (rc == SQLITE_DONE) return std::optional<bot::SlaRecord>{};
@@ -170,6 +186,8 @@ private:
         r.history.tags = split(t.column_text(1));
         if (!t.column_text(2).empty()) r.history.organization_id = t.column_int64(2);
         if (!t.column_text(3).empty()) r.next_due = bot::from_unix_ms(t.column_int64(3));
+        r.group = t.column_text(4);
+        r.priority = t.column_text(5);
         Statement e{db_, "SELECT at, kind, status FROM sla_events WHERE ticket_id = ?1 ORDER BY at"};
         e.bind(1, id);
         int step = SQLITE_ROW;
