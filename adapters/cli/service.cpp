@@ -157,6 +157,7 @@ int Service::run() {
     auto sla_book = store::make_sqlite_sla_book(db_path);
     bot::SlaWatch sla{settings, calendar, *sla_book, *ledger, *chat, *desk, clock};
     flows.on_opened([&sla](bot::Ticket ticket) { return sla.opened(std::move(ticket)); });
+    missed.on_changed([&sla](bot::Ticket ticket) { return sla.caught_up(std::move(ticket)); });
 
     LoggingJobObserver observer{metrics};
     Handlers const handlers{flows, commands, sync, missed, sla, flow_observer};

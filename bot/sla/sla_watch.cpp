@@ -103,6 +103,50 @@ asio::awaitable<JobOutcome> SlaWatch::observed(DeskEvent event, std::string key)
     co_return JobOutcome::done();
 }
 
+asio::awaitable<JobOutcome> SlaWatch::caught_up(Ticket ticket) {
+    auto const record = co_await book_.record(ticket.id);
+    if (!record) co_return store_outcome(record.error(), "sla record");
+    if (!*record) co_return JobOutcome::done();
+    auto const& history = (*record)->history;
+    std::string status = "new";
+    Instant status_at{};
+    for (auto const& e : history.events) {
+        if (e.kind == SlaEvent::Kind::status_changed && e.at >= status_at) {
+            status = e.status;
+            status_at = e.at;
+        }
+    }
+    if (ticket.status != status) {
+        auto key = "status:" + ticket.status + ":" + std::to_string(to_unix_ms(ticket.updated_at));
+        SlaEvent const changed{ticket.updated_at, SlaEvent::Kind::status_changed, ticket.status};
+        auto const added = co_await book_.add(ticket.id, std::move(key), changed);
+        if (!added) co_return store_outcome(added.error(), "sla event");
+    }
+    auto const comments = co_await desk_.comments(ticket.id);
+    if (!comments) co_return outcome_of(comments.error(), "ticket comments");
+    for (auto const& c : *comments) {
+        // The first comment is the request itself, written when the ticket was created.
+        if (!c.is_public || !c.author_id || c.created_at <= history.created) continue;
+        auto const author = co_await desk_.person(*c.author_id);
+        if (!author) {
+            if (author.error().kind == ApiError::Kind::not_found) continue;
+            co_return outcome_of(author.error(), "users/show");
+        }
+        auto const kind = author->is_agent() ? SlaEvent::Kind::agent_public_reply : SlaEvent::Kind::requester_reply;
+        SlaEvent const replied{c.created_at, kind, {}};
+        auto const added = co_await book_.add(ticket.id, comment_key(c.id), replied);
+        if (!added) co_return store_outcome(added.error(), "sla event");
+    }
+    auto const updated = co_await book_.record(ticket.id);
+    if (!updated) co_return store_outcome(updated.error(), "sla record");
+    if (*updated) {
+        if (auto scheduled = co_await reschedule(**updated, clock_.now()); !scheduled) {
+            co_return store_outcome(scheduled.error(), "sla schedule");
+        }
+    }
+    co_return JobOutcome::done();
+}
+
 asio::awaitable<Result<void>> SlaWatch::reschedule(SlaRecord const& record, Instant now) {
     auto const sla = evaluate_sla(record.history, settings_.sla, calendar_, now);
     co_return co_await book_.schedule(record.ticket_id, next_sla_change(sla, now));

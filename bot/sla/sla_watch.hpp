@@ -32,6 +32,9 @@ public:
     asio::awaitable<Result<void>> opened(Ticket ticket);
     // What a Zendesk ticket event means for a followed ticket's clocks; `key` makes it count once.
     asio::awaitable<JobOutcome> observed(DeskEvent event, std::string key);
+    // A followed ticket as Zendesk's export shows it after webhooks were missed: its status and
+    // public comments join the history (once each), so no clock runs on without them.
+    asio::awaitable<JobOutcome> caught_up(Ticket ticket);
     // One tick.
     asio::awaitable<JobOutcome> scan();
 

@@ -31,6 +31,10 @@ asio::awaitable<JobOutcome> MissedChanges::run() {
             // hold back the others; one that can later stops the run here, to resume.
             auto const caught = co_await sync_.catch_up(ticket);
             if (caught.kind == JobOutcome::Kind::retry) co_return caught;
+            if (changed_) {
+                auto const told = co_await changed_(ticket);
+                if (told.kind == JobOutcome::Kind::retry) co_return told;
+            }
         }
         if (!changed->next_cursor.empty()) {
             if (auto saved = co_await ledger_.save_cursor(kCursor, changed->next_cursor); !saved) {

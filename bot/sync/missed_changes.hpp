@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <boost/asio/awaitable.hpp>
 
 #include "bot/clock.hpp"
@@ -23,11 +25,16 @@ public:
 
     asio::awaitable<JobOutcome> run();
 
+    // Also told of every changed ticket (e.g. to bring its SLA history up to date).
+    using ChangedHook = std::function<asio::awaitable<JobOutcome>(Ticket)>;
+    void on_changed(ChangedHook hook) { changed_ = std::move(hook); }
+
 private:
     TicketDesk& desk_;
     ThreadLedger& ledger_;
     DeskSync& sync_;
     Clock const& clock_;
+    ChangedHook changed_;
 };
 
 }  // namespace tb::bot

@@ -173,3 +173,21 @@ TEST_CASE("sla watch: a tick reads only the tickets that are due, not all that a
     CHECK(w.book.reads() - before == 3);
     CHECK(w.alerts().size() == 3);  // the three old ones breached their first reply
 }
+
+TEST_CASE("sla watch: what a catch-up finds (a reply and a status) joins the history once, so no false breach") {
+    Watch w;
+    auto const kim = w.desk.add_user("Kim Agent", "kim@gov.example", "agent");
+    w.clock.advance(2h);
+    w.desk.now = w.clock.now();
+    w.desk.agent_comment(w.ticket, kim, "Looking into it");  // its webhook never came
+    w.desk.agent_edit(w.ticket, [](tb::bot::Ticket& t) { t.status = "pending"; });
+    auto const changed = w.desk.tickets().front().ticket;
+    CHECK(w.wait(w.watch->caught_up(changed)).kind == JobOutcome::Kind::done);
+    CHECK(w.wait(w.watch->caught_up(changed)).kind == JobOutcome::Kind::done);
+    auto const record = w.wait(w.book.record(w.ticket)).value();
+    REQUIRE(record);
+    CHECK(record->history.events.size() == 2);
+    w.clock.advance(48h);
+    w.scan();
+    CHECK(w.alerts().empty());  // first reply met, resolution paused while pending
+}
