@@ -158,6 +158,7 @@ int Service::run() {
     bot::SlaWatch sla{settings, calendar, *sla_book, *ledger, *chat, *desk, clock};
     flows.on_opened([&sla](bot::Ticket ticket) { return sla.opened(std::move(ticket)); });
     missed.on_changed([&sla](bot::Ticket ticket) { return sla.caught_up(std::move(ticket)); });
+    commands.on_sla([&sla](std::optional<bot::TicketId> id) { return sla.explain(id); });
 
     LoggingJobObserver observer{metrics};
     Handlers const handlers{flows, commands, sync, missed, sla, flow_observer};

@@ -38,8 +38,8 @@ asio::awaitable<JobOutcome> TicketCommands::read(Work work) {
         case Verb::list: co_return co_await list(work);
         case Verb::sla: {
             observer_.finished(Verb::sla, "answered");
-            auto text = std::string{"SLA figures are not tracked yet: they arrive with the SLA scanner. "
-                                    "`/ticket status N` shows the ticket as it is."};
+            std::string text = "Service levels are not kept by this service.";
+            if (sla_) text = co_await sla_(work.command.ticket);
             co_return co_await answer(work, std::move(text));
         }
         default: co_return co_await status(work);
@@ -106,7 +106,8 @@ asio::awaitable<JobOutcome> TicketCommands::list(Work const& work) {
             co_return co_await answer(work, std::move(text));
         }
         case ListScope::breaching: {
-            auto text = std::string{"Breaching tickets can be listed once SLA tracking is set up (the SLA scanner)."};
+            std::string text = "Service levels are not kept by this service.";
+            if (sla_) text = co_await sla_(std::nullopt);
             co_return co_await answer(work, std::move(text));
         }
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,10 @@ public:
                    Clock const& clock, CommandObserver& observer);
 
     asio::awaitable<JobOutcome> handle(AgentRequest request, std::string delivery_id);
+
+    // Answers `/ticket sla [N]` and `/ticket list breaching` (the SLA watch provides them).
+    using SlaAnswer = std::function<asio::awaitable<std::string>(std::optional<TicketId>)>;
+    void on_sla(SlaAnswer answer) { sla_ = std::move(answer); }
 
 private:
     // One command to carry out, whichever way it came.
@@ -87,6 +92,7 @@ private:
     CommandObserver& observer_;
     Permissions permissions_;
     AgentDirectory directory_;
+    SlaAnswer sla_;
 };
 
 // "3d", "5h", "12m": how long ago, for lists.

@@ -38,10 +38,16 @@ public:
     // One tick.
     asio::awaitable<JobOutcome> scan();
 
+    // `/ticket sla N`: the ticket's clocks; `/ticket sla`: this month's attainment and what is
+    // late or due within a day.
+    asio::awaitable<std::string> explain(std::optional<TicketId> id);
+
 private:
     asio::awaitable<JobOutcome> look_at(TicketId id, Instant now);
     asio::awaitable<JobOutcome> announce(TicketId id, PolicyState const& state, bool breach, Instant now);
     asio::awaitable<Result<void>> reschedule(SlaRecord const& record, Instant now);
+    asio::awaitable<std::string> explain_ticket(TicketId id);
+    asio::awaitable<std::string> explain_team();
     std::string alert_text(Ticket const& ticket, std::string const& assignee, PolicyState const& state, bool breach,
                            Instant now) const;
 

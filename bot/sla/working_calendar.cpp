@@ -153,4 +153,10 @@ Instant WorkingCalendar::day_ends(Date day) const {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(zone_->to_sys(local, date::choose::earliest));
 }
 
+Date WorkingCalendar::local_date(Instant at) const {
+    auto const local = date::make_zoned(zone_, at).get_local_time();
+    date::year_month_day const ymd{date::floor<date::days>(local)};
+    return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())};
+}
+
 }  // namespace tb::bot

@@ -40,6 +40,7 @@ public:
     std::string local_text(Instant at) const;
     // Where a calendar day of the team's zone begins, and where it ends (the next day begins).
     Instant day_begins(Date day) const;
+    Date local_date(Instant at) const;
     Instant day_ends(Date day) const;
     std::chrono::minutes day_length() const noexcept { return day_end_ - day_start_; }
     // "2d" → 2 × day_length(), "4h" → 4 hours.

@@ -191,3 +191,18 @@ TEST_CASE("sla watch: what a catch-up finds (a reply and a status) joins the his
     w.scan();
     CHECK(w.alerts().empty());  // first reply met, resolution paused while pending
 }
+
+TEST_CASE("sla watch: /ticket sla N tells each clock, /ticket sla the month's attainment and what is late") {
+    Watch w;
+    auto const ref = "#" + std::to_string(w.ticket);
+    auto const one = w.wait(w.watch->explain(w.ticket));
+    CHECK_MESSAGE(one.starts_with("*Service levels of " + ref + "*"), one);
+    CHECK(one.find("• first reply: due Tue 24 Nov 17:30, 17h 0m of working time left") != std::string::npos);
+    CHECK(one.find("• pending too long: does not apply now") != std::string::npos);
+    CHECK(w.wait(w.watch->explain(424242)) == "#424242 is not followed for service levels: only tickets opened from Slack are.");
+    w.clock.advance(48h);  // Wednesday 09:00: the first reply is late
+    auto const team = w.wait(w.watch->explain(std::nullopt));
+    CHECK_MESSAGE(team.find("• first reply: 0.0% met (target 80.0%) ✗") != std::string::npos, team);
+    CHECK(team.find("*Late, or due within a day:*\n• " + ref + " first reply due Tue 24 Nov 17:30 (late)") !=
+          std::string::npos);
+}
