@@ -1,5 +1,6 @@
 #include "adapters/cli/demo.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "adapters/cli/demo_narration.hpp"
 #include "adapters/cli/demo_world.hpp"
 #include "adapters/cli/service_thread.hpp"
+#include "adapters/store/sqlite/sqlite_ledger.hpp"
 
 namespace tb::cli {
 namespace {
@@ -20,6 +22,7 @@ using namespace demo;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kStartTimeout{15};
+constexpr std::int64_t kSlaSpeed = 1800;  // a second is half an hour
 
 // Holds the SQLite file when no --db is given; removed with everything in it.
 class TempDir {
@@ -112,12 +115,26 @@ int run_demo(DemoOptions options) {
     if (!options.db) temp.emplace();
     auto const database_url =
         "sqlite:" + (options.db ? *options.db : temp->path() / "ticketbridge.db").string();
+    if (options.db) {
+        // A kept file remembers earlier runs' tickets; the fake account numbers new ones after them.
+        try {
+            world->zendesk().number_tickets_after(store::highest_ticket_in(*options.db));
+        } catch (std::exception const& e) {
+            std::cerr << "demo: " << e.what() << '\n';
+            return 2;
+        }
+    }
     auto const port = free_loopback_port();
     auto const service_url = "http://127.0.0.1:" + std::to_string(port);
     auto const settings = world->settings(port);
     Narrator narrator{std::cout, *world, settings};
 
-    ServiceThread service{{settings, world->secrets(database_url), 1}};
+    ServiceOptions service_options;
+    service_options.settings = settings;
+    service_options.secrets = world->secrets(database_url);
+    // The SLA clock keeps real time until the SLA step, then runs faster.
+    auto const sla_clock = run_sla_faster(service_options, bot::Instant::max(), kSlaSpeed);
+    ServiceThread service{std::move(service_options)};
     Demo demo{options, *world, service};
     if (!service.wait_until_serving(port, kStartTimeout)) {
         return demo.fail("the service did not answer on " + service_url + " within " +
@@ -209,6 +226,29 @@ int run_demo(DemoOptions options) {
         }
         narrator.command_done(name, *done);
     }
+
+    sla_clock->speed_up_from(bot::SystemClock{}.now());
+    auto const requested_at = SteadyClock::now();
+    auto const second = post_as_slack(port, "/slack/events", kSigningSecret, world->second_request());
+    if (second.status != 200) {
+        return demo.fail("the service answered the second reaction event with " + std::to_string(second.status));
+    }
+    narrator.sla_speeds_up(step++, kSlaSpeed, second);
+    for (auto const* kind : {"first reply due", "first reply breached"}) {
+        auto const announced = demo.wait_for(
+            [&] {
+                auto const alerts = world->alerts();
+                return std::any_of(alerts.begin(), alerts.end(),
+                                   [&](std::string const& a) { return a.find(kind) != std::string::npos; });
+            },
+            requested_at);
+        if (!announced) return demo.fail(demo.timed_out("the SLA alert \"" + std::string{kind} + "\""));
+        for (auto const& alert : world->alerts()) {
+            if (alert.find(kind) != std::string::npos) narrator.sla_announced(alert, *announced, kSlaSpeed);
+        }
+    }
+    std::this_thread::sleep_for(std::chrono::seconds{2});  // more ticks: nothing is repeated
+    narrator.sla_once(world->alerts().size());
     narrator.api_calls();
     narrator.finished(since(started));
 

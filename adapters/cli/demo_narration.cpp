@@ -283,6 +283,29 @@ void Narrator::command_done(std::string const& step, Millis after) {
     out_ << '\n';
 }
 
+void Narrator::sla_speeds_up(int step, std::int64_t speed, LoopbackAnswer const& answer) {
+    out_ << step << ". Service levels. The demo team owes a first reply within 2 working hours and is warned\n"
+         << "   1 hour ahead (the default is 2 working days, warned 4 working hours ahead). So that you need\n"
+         << "   not wait, the SLA clock now runs " << speed << "x faster: a second is " << speed / 60 << " minutes.\n"
+         << "   Pat asks something else in #" << kChannelName << ", Alex reacts with :" << kTicketEmoji
+         << ": (" << answer.status << " in " << took(answer.took) << "), and nobody answers:\n";
+    quote(out_, "Hello again: our logo no longer shows on the sign-in page since this morning.");
+}
+
+void Narrator::sla_announced(std::string const& alert, Millis after, std::int64_t speed) {
+    auto const sla_minutes = after.count() * speed / 60'000;
+    out_ << "   Slack #" << kAlertChannelName << " (and the ticket's thread), " << took(after) << " later (about "
+         << sla_minutes << " minutes on the SLA clock):\n";
+    quote(out_, readable(alert));
+}
+
+void Narrator::sla_once(std::size_t alerts) {
+    out_ << "   Each (ticket, policy, warning or breach) is announced once: " << alerts
+         << " alerts after more ticks;\n"
+         << "   restarts and replicas do not repeat them. `/ticket sla N` shows the clocks,\n"
+         << "   `ticketbridge sla-report --from … --to …` the share met against the targets.\n\n";
+}
+
 void Narrator::api_calls() {
     auto const slack_calls = world_.slack().calls();
     auto const zendesk_requests = world_.zendesk().requests();

@@ -31,6 +31,11 @@ public:
     // An agent works the ticket from Slack: `/ticket take`, then `/ticket solve`.
     void agent_commands(int step, std::string const& command, LoopbackAnswer const& answer);
     void command_done(std::string const& step, Millis after);
+    // Service levels on a faster clock: a second request nobody answers is warned about, then
+    // announced as breached, once each.
+    void sla_speeds_up(int step, std::int64_t speed, LoopbackAnswer const& answer);
+    void sla_announced(std::string const& alert, Millis after, std::int64_t speed);
+    void sla_once(std::size_t alerts);
     void api_calls();
     void finished(Millis total);
     void keeps_running(std::string const& service_url);

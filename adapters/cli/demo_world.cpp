@@ -33,6 +33,7 @@ server: { shutdown_grace: 5s }
 slack:
   ticket_emoji: ticket
   created_emoji: white_check_mark
+  alert_channel: C0ALERTS
   authorized: { users: [U0AGENT1] }
   channels:
     - id: C0DEMO
@@ -46,7 +47,13 @@ zendesk:
 triage:
   - { keywords: [security, vulnerability], group: "3rd Line--Cyber Security", priority: high, tags: [security] }
   - { keywords: [saml, sso, oidc], priority: high, tags: [login] }
+sla:
+  # The demo team works round the clock, so the demo shows the same on any day of the week.
+  calendar: { timezone: UTC, workdays: [mon, tue, wed, thu, fri, sat, sun], hours: "00:00-24:00" }
+  first_reply: 2h
+  warn_before: 1h
 )";
+constexpr char const* kSecondRequest = "Hello again: our logo no longer shows on the sign-in page since this morning.";
 
 std::int64_t now_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -106,6 +113,7 @@ DemoWorld::DemoWorld()
     slack_.add_user(kAgent, "alex", "Alex Agent", "alex@gov.example");
     slack_.add_channel(kChannel, kChannelName);
     slack_.add_message(kChannel, root_ts_, kPartner, kPartnerMessage);
+    slack_.add_channel(kAlertChannel, kAlertChannelName);
 
     zendesk_.expect_basic(kZendeskEmail, kZendeskToken);
     alex_ = zendesk_.add_user("Alex Agent", "alex@gov.example", "agent");
@@ -219,6 +227,26 @@ std::string DemoWorld::agent_replies_in_zendesk(std::int64_t ticket_id) {
                           {"type", "zen:event-type:ticket.comment_added"},
                           {"zendesk_event_version", "2022-11-06"}}
         .dump();
+}
+
+std::string DemoWorld::second_request() {
+    second_ts_ = slack_ts(now_us());
+    slack_.add_message(kChannel, second_ts_, kPartner, kSecondRequest);
+    json event{{"type", "reaction_added"},
+               {"user", kAgent},
+               {"reaction", kTicketEmoji},
+               {"item_user", kPartner},
+               {"item", {{"type", "message"}, {"channel", kChannel}, {"ts", second_ts_}}},
+               {"event_ts", slack_ts(now_us())}};
+    return event_callback("EvDEMO" + run_id_ + "R2", std::move(event));
+}
+
+std::vector<std::string> DemoWorld::alerts() const {
+    std::vector<std::string> out;
+    for (auto const& message : slack_.messages(kAlertChannel)) {
+        if (!message.bot_id.empty()) out.push_back(message.text);
+    }
+    return out;
 }
 
 std::optional<std::string> DemoWorld::last_thread_line() const {

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bot/config/settings.hpp"
 #include "tests/fakes/fake_slack.hpp"
@@ -13,6 +14,8 @@ namespace tb::cli::demo {
 
 inline constexpr char const* kChannel = "C0DEMO";
 inline constexpr char const* kChannelName = "login-partner-support";
+inline constexpr char const* kAlertChannel = "C0ALERTS";
+inline constexpr char const* kAlertChannelName = "support-alerts";
 inline constexpr char const* kPartner = "U0PARTNER";
 inline constexpr char const* kAgent = "U0AGENT1";
 inline constexpr char const* kTicketEmoji = "ticket";
@@ -62,6 +65,10 @@ public:
     // Alex answers the partner in Zendesk's agent workspace; returns the ticket event that
     // Zendesk's webhook then sends (the fake Zendesk does not send webhooks itself).
     std::string agent_replies_in_zendesk(std::int64_t ticket_id);
+    // Pat asks something else in the channel and Alex reacts with :ticket:; returns the event.
+    std::string second_request();
+    // What the bot posted in the alert channel, oldest first.
+    std::vector<std::string> alerts() const;
     // The bot's last plain message in the partner's thread (status lines), if any.
     std::optional<std::string> last_thread_line() const;
 
@@ -73,6 +80,7 @@ private:
     std::string run_id_;
     std::string root_ts_;
     std::string reply_ts_;
+    std::string second_ts_;
 };
 
 }  // namespace tb::cli::demo

@@ -63,6 +63,16 @@ int main(int argc, char** argv) {
     serve->add_option("-c,--config", config_path, "YAML configuration file")->capture_default_str();
     std::size_t threads = 1;
     serve->add_option("--threads", threads, "Network threads")->capture_default_str()->check(CLI::Range(1, 64));
+    std::int64_t sla_speed = 1;
+    std::int64_t sla_origin_ms = 0;
+    serve->add_option("--sla-speed", sla_speed,
+                      "For demos and tests only: SLA clocks run this many times faster than real time")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000}))
+        ->group("Testing");
+    serve->add_option("--sla-origin", sla_origin_ms,
+                      "With --sla-speed: when the faster time begins, in Unix milliseconds (default: now); "
+                      "give the same value after a restart to carry on")
+        ->group("Testing");
 
     auto* check = app.add_subcommand("check-config", "Validate the configuration and print it, secrets masked");
     check->add_option("-c,--config", config_path, "YAML configuration file")->capture_default_str();
@@ -151,7 +161,17 @@ int main(int argc, char** argv) {
             spdlog::critical("cannot start: {} problem(s) in the environment", problems.size());
             return 2;
         }
-        cli::Service service{{std::move(*settings), std::move(secrets), threads}};
+        cli::ServiceOptions options;
+        options.settings = std::move(*settings);
+        options.secrets = std::move(secrets);
+        options.network_threads = threads;
+        if (sla_speed > 1) {
+            auto const origin = sla_origin_ms > 0 ? bot::from_unix_ms(sla_origin_ms) : bot::SystemClock{}.now();
+            cli::run_sla_faster(options, origin, sla_speed);
+            spdlog::warn("SLA clocks run {}x faster than real time since {} ms (--sla-speed): for demos and tests only",
+                         sla_speed, bot::to_unix_ms(origin));
+        }
+        cli::Service service{std::move(options)};
         return service.run();
     } catch (std::exception const& e) {
         spdlog::critical("{}", e.what());

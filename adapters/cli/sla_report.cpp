@@ -1,6 +1,5 @@
 #include "adapters/cli/sla_report.hpp"
 
-#include <cstdio>
 #include <ostream>
 
 #include <boost/asio/co_spawn.hpp>
@@ -18,30 +17,19 @@ namespace {
 using bot::PolicyAttainment;
 using bot::SlaReport;
 
-std::string percent(double share) {
-    char text[16];
-    std::snprintf(text, sizeof text, "%.1f%%", share * 100.0);
-    return text;
-}
-
-std::string span_text(std::chrono::milliseconds span) {
-    auto const minutes = std::chrono::duration_cast<std::chrono::minutes>(span).count();
-    return std::to_string(minutes / 60) + "h " + std::to_string(minutes % 60) + "m";
-}
-
 void print_table(SlaReport const& report, std::string const& period, std::ostream& out) {
     out << "SLA attainment for tickets created " << period << " (" << report.tickets << " tickets)\n";
     for (auto const& row : report.rows) {
         auto label = std::string{bot::policy_label(row.policy)};
         if (!row.bucket.empty()) label += " [" + row.bucket + "]";
-        out << "  " << label << ": " << percent(row.share()) << " met (target " << percent(row.target) << ") "
+        out << "  " << label << ": " << bot::percent_text(row.share()) << " met (target " << bot::percent_text(row.target) << ") "
             << (row.meets_target() ? "✓" : "✗") << "   " << row.met << " met, " << row.breached << " breached, "
             << row.open << " open\n";
     }
     if (report.rows.empty()) out << "  no tickets were followed in this period\n";
     if (!report.worst.empty()) out << "Worst breaches:\n";
     for (auto const& b : report.worst) {
-        out << "  #" << b.ticket_id << "  " << bot::policy_label(b.policy) << "  " << span_text(b.late)
+        out << "  #" << b.ticket_id << "  " << bot::policy_label(b.policy) << "  " << bot::hours_minutes(b.late)
             << " of working time late\n";
     }
 }

@@ -150,6 +150,9 @@ void emit_sla(YAML::Emitter& out, bot::SlaSettings const& sla) {
     flow_list(out, "resolution_pauses", sla.resolution_pauses);
     entry(out, "pending_too_long", format_span(sla.pending_too_long));
     entry(out, "warn_before", format_span(sla.warn_before));
+    entry(out, "pending_digest_at", format_time_of_day(sla.pending_digest_at));
+    entry(out, "pending_note", sla.pending_note);
+    entry(out, "pending_auto_solve", sla.pending_auto_solve);
     out << YAML::Key << "targets" << YAML::Value << YAML::BeginMap;
     entry(out, "first_reply", sla.targets.first_reply);
     entry(out, "resolution", sla.targets.resolution);

@@ -153,6 +153,16 @@ void read_pauses(YamlReader& reader, Field const& field, std::vector<std::string
     pauses = std::move(*statuses);
 }
 
+void read_digest_time(YamlReader& reader, Field const& field, std::chrono::minutes& at) {
+    auto const text = reader.string(field);
+    if (!text) return;
+    if (auto const parsed = parse_time_of_day(*text)) {
+        at = *parsed;
+    } else {
+        reader.report(field, "expected a time of day like \"09:30\" (24-hour clock); got " + describe(field.node));
+    }
+}
+
 }  // namespace
 
 std::optional<double> read_fraction(YamlReader& reader, Field const& field) {
@@ -183,6 +193,16 @@ void read_sla(YamlReader& reader, Field const& field, std::filesystem::path cons
              [&](Field const& value) { read_pauses(reader, value, sla.resolution_pauses); }},
             {"segments",
              [&](Field const& value) { read_sla_segments(reader, value, sla.segments); }},
+            {"pending_digest_at",
+             [&](Field const& value) { read_digest_time(reader, value, sla.pending_digest_at); }},
+            {"pending_note",
+             [&](Field const& value) {
+                 if (auto note = reader.string(value)) sla.pending_note = std::move(*note);
+             }},
+            {"pending_auto_solve",
+             [&](Field const& value) {
+                 if (auto const on = reader.boolean(value)) sla.pending_auto_solve = *on;
+             }},
         });
 }
 

@@ -169,10 +169,17 @@ std::optional<DayHours> parse_hours(std::string_view text) noexcept {
 }
 
 std::string format_hours(minutes start, minutes end) {
-    auto const clock = [](minutes at) {
-        return two_digits(at.count() / 60) + ":" + two_digits(at.count() % 60);
-    };
-    return clock(start) + "-" + clock(end);
+    return format_time_of_day(start) + "-" + format_time_of_day(end);
+}
+
+std::optional<minutes> parse_time_of_day(std::string_view text) noexcept {
+    auto const at = time_of_day(text);
+    if (!at || *at >= minutes{24 * 60}) return std::nullopt;
+    return at;
+}
+
+std::string format_time_of_day(minutes at) {
+    return two_digits(at.count() / 60) + ":" + two_digits(at.count() % 60);
 }
 
 std::optional<bot::Weekday> parse_weekday(std::string_view text) noexcept {

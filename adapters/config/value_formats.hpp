@@ -34,6 +34,9 @@ struct DayHours {
 // "09:00-17:30": start before end; "24:00" is allowed as an end for round-the-clock teams.
 std::optional<DayHours> parse_hours(std::string_view text) noexcept;
 std::string format_hours(std::chrono::minutes start, std::chrono::minutes end);
+// "09:30": a time of day from 00:00 to 23:59.
+std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text) noexcept;
+std::string format_time_of_day(std::chrono::minutes at);
 
 std::optional<bot::Weekday> parse_weekday(std::string_view text) noexcept;
 std::string_view weekday_name(bot::Weekday day) noexcept;

@@ -169,6 +169,16 @@ std::optional<double> YamlReader::number(Field const& field) {
     return value;
 }
 
+std::optional<bool> YamlReader::boolean(Field const& field) {
+    // Plain scalars only: a quoted "true" is a string to YAML and to the JSON schema.
+    if (field.node.IsScalar() && field.node.Tag() != "!") {
+        if (field.node.Scalar() == "true") return true;
+        if (field.node.Scalar() == "false") return false;
+    }
+    report(field, "expected true or false; got " + describe(field.node));
+    return std::nullopt;
+}
+
 std::optional<std::chrono::milliseconds> YamlReader::duration(Field const& field) {
     auto const text = string(field);
     if (!text) return std::nullopt;

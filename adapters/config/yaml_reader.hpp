@@ -46,6 +46,7 @@ public:
     std::optional<std::string> string(Field const& field);  // any non-empty scalar
     std::optional<std::int64_t> integer(Field const& field, std::int64_t min, std::int64_t max);
     std::optional<double> number(Field const& field);
+    std::optional<bool> boolean(Field const& field);  // true or false
     std::optional<std::chrono::milliseconds> duration(Field const& field);
     std::optional<bot::WorkingSpan> span(Field const& field);
     // A list of strings, each also checked by `valid` (when given), which names what it expects.

@@ -31,6 +31,7 @@ std::optional<Kind> card_action_kind(std::string_view action_id) {
     if (action_id == kActionGroup) return Kind::group;
     if (action_id == kActionPending) return Kind::pending;
     if (action_id == kActionSolve) return Kind::solve;
+    if (action_id == kActionSolvePending) return Kind::solve_pending;
     return std::nullopt;
 }
 

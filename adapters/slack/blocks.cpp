@@ -295,6 +295,44 @@ Json solve_form_view(bot::SolveDraft const& draft) {
             {"blocks", std::move(blocks)}};
 }
 
+namespace {
+
+Json pending_line(bot::PendingLine const& line, std::string const& note) {
+    auto const id = std::to_string(line.ticket_id);
+    auto text = "*" + link(line.url, "#" + id) + "* " + escape_mrkdwn(clip(line.subject, 200)) + "\npending " +
+                escape_mrkdwn(line.waited) + " (since " + escape_mrkdwn(line.since) + ") · " +
+                (line.assignee.empty() ? std::string{"unassigned"} : escape_mrkdwn(clip(line.assignee, 100)));
+    if (!line.solved.empty()) text += "\n" + escape_mrkdwn(line.solved);
+    Json section = {{"type", "section"}, {"block_id", "pending_" + id}, {"text", mrkdwn(clip(text, kMaxSectionText))}};
+    if (line.solved.empty()) {
+        auto solve = button(kActionSolvePending, "Solve with note", id);
+        solve["confirm"] = {{"title", plain_text("Solve #" + id + "?")},
+                            {"text", mrkdwn(clip("The requester gets this reply:\n>>> " + escape_mrkdwn(note), 300))},
+                            {"confirm", plain_text("Solve")},
+                            {"deny", plain_text("Cancel")}};
+        section["accessory"] = std::move(solve);
+    }
+    return section;
+}
+
+}  // namespace
+
+Json pending_digest_blocks(bot::PendingDigest const& digest) {
+    auto blocks = Json::array();
+    blocks.push_back({{"type", "header"}, {"text", plain_text(clip(digest.title, kMaxHeaderText))}});
+    auto const room = kMaxBlocks - blocks.size() - 1;  // one kept for "and N more"
+    auto const shown = std::min(digest.lines.size(), room);
+    for (std::size_t i = 0; i < shown; ++i) blocks.push_back(pending_line(digest.lines[i], digest.note));
+    auto const more = digest.more + digest.lines.size() - shown;
+    if (more > 0) {
+        blocks.push_back({{"type", "context"},
+                          {"elements", Json::array({mrkdwn("and " + std::to_string(more) + " more")})}});
+    }
+    return blocks;
+}
+
+std::string pending_digest_text(bot::PendingDigest const& digest) { return escape_mrkdwn(digest.title); }
+
 Json listing_blocks(bot::TicketListing const& listing, std::string_view preface) {
     auto blocks = Json::array();
     auto const title = listing.title.empty() ? std::string{"Tickets"} : listing.title;

@@ -19,6 +19,8 @@ inline constexpr char const* kActionGroup = "ticket_group";
 inline constexpr char const* kActionPending = "ticket_pending";
 inline constexpr char const* kActionSolve = "ticket_solve";
 
+inline constexpr char const* kActionSolvePending = "sla_solve_pending";  // on the pending digest
+
 inline constexpr char const* kTicketFormCallback = "create_ticket";
 inline constexpr char const* kSubjectBlock = "subject";  // action_id is the same
 inline constexpr char const* kPriorityBlock = "priority";
@@ -58,5 +60,10 @@ nlohmann::json solve_form_view(bot::SolveDraft const& draft);
 // A `/ticket list` answer as Block Kit: title, one section per ticket, "and N more"; at most
 // kMaxBlocks blocks, the tickets that do not fit counted in "more".
 nlohmann::json listing_blocks(bot::TicketListing const& listing, std::string_view preface = {});
+
+// The daily pending digest: title, one section per ticket with a "Solve with note" button (value:
+// the ticket id, confirming with the note) or what was done instead, "and N more".
+nlohmann::json pending_digest_blocks(bot::PendingDigest const& digest);
+std::string pending_digest_text(bot::PendingDigest const& digest);
 
 }  // namespace tb::slack

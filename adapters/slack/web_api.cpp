@@ -69,6 +69,8 @@ public:
                                                       bot::TicketCard card) override;
     asio::awaitable<ApiResult<void>> update_card(std::string channel, std::string ts,
                                                  bot::TicketCard card) override;
+    asio::awaitable<ApiResult<std::string>> post_pending_digest(std::string channel,
+                                                                bot::PendingDigest digest) override;
     asio::awaitable<ApiResult<void>> post_ephemeral(std::string channel, std::string user,
                                                     std::string thread_ts,
                                                     std::string text) override;
@@ -212,6 +214,14 @@ asio::awaitable<ApiResult<std::string>> SlackChat::post_card(std::string channel
     Json args = {
         {"channel", std::move(channel)}, {"text", card_text(card)}, {"blocks", card_blocks(card)}};
     if (!thread_ts.empty()) args["thread_ts"] = std::move(thread_ts);
+    co_return co_await post_message(std::move(args));
+}
+
+asio::awaitable<ApiResult<std::string>> SlackChat::post_pending_digest(std::string channel,
+                                                                     bot::PendingDigest digest) {
+    Json args = {{"channel", std::move(channel)},
+                 {"text", pending_digest_text(digest)},
+                 {"blocks", pending_digest_blocks(digest)}};
     co_return co_await post_message(std::move(args));
 }
 

@@ -36,20 +36,6 @@ std::string lower(std::string text) {
     return text;
 }
 
-http::OutboundRequest request(bhttp::verb method, std::string path) {
-    http::OutboundRequest out;
-    out.method = method;
-    out.url = std::move(path);
-    return out;
-}
-
-http::OutboundRequest json_request(bhttp::verb method, std::string path, Json const& body) {
-    auto out = request(method, std::move(path));
-    out.body = body.dump();
-    out.content_type = "application/json";
-    return out;
-}
-
 // Zendesk allows 255 characters; a longer key is replaced by a stable digest of itself.
 std::string idempotency_key(std::string key) {
     if (key.size() <= kMaxIdempotencyKey) return key;
@@ -296,15 +282,7 @@ asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::load_groups() {
             if (name == item.end() || !name->is_string()) continue;
             found.push_back({item["id"].get<bot::GroupId>(), name->get<std::string>()});
         }
-        // next_page is an absolute URL; follow it only on this account, credentials go along.
-        path.clear();
-        auto const next = answer->find("next_page");
-        if (next != answer->end() && next->is_string()) {
-            auto const url = next->get<std::string>();
-            if (url.starts_with(api_.base_url() + "/api/v2/")) {
-                path = url.substr(api_.base_url().size());
-            }
-        }
+        path = api_.path_below(answer->value("next_page", Json{}));
     }
     co_return found;
 }

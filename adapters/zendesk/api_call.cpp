@@ -102,6 +102,27 @@ std::string text_of(Json const& object, char const* key) {
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
+http::OutboundRequest request(http::bhttp::verb method, std::string path) {
+    http::OutboundRequest out;
+    out.method = method;
+    out.url = std::move(path);
+    return out;
+}
+
+http::OutboundRequest json_request(http::bhttp::verb method, std::string path, Json const& body) {
+    auto out = request(method, std::move(path));
+    out.body = body.dump();
+    out.content_type = "application/json";
+    return out;
+}
+
+std::string ApiCaller::path_below(Json const& link) const {
+    if (!link.is_string()) return {};
+    auto const url = link.get<std::string>();
+    if (!url.starts_with(base_url_ + "/api/v2/")) return {};
+    return url.substr(base_url_.size());
+}
+
 std::string describe_error(std::string const& body) {
     auto const json = Json::parse(body, nullptr, false);
     if (json.is_discarded() || !json.is_object()) return shorten(body);

@@ -26,6 +26,10 @@ std::string encoded(std::string_view text);
 // A string member of a JSON object; "" when absent or not a string.
 std::string text_of(Json const& object, char const* key);
 
+// A request for `path` below the account ("/api/v2/tickets/1"), with a JSON body when given.
+http::OutboundRequest request(http::bhttp::verb method, std::string path);
+http::OutboundRequest json_request(http::bhttp::verb method, std::string path, Json const& body);
+
 // A Zendesk answer in the flows' terms: 2xx -> the body (an empty object for 204); 429 ->
 // rate_limited (Retry-After); 401 -> rejected("authentication failed"); 404 -> not_found;
 // 422 about a closed ticket -> closed; other 400/403/422 -> rejected with Zendesk's words;
@@ -46,6 +50,9 @@ public:
     asio::awaitable<bot::ApiResult<Json>> send(http::OutboundRequest request);
     // The account address without a trailing '/'.
     std::string const& base_url() const { return base_url_; }
+    // A next-page link (an absolute URL) as a path to send, or "" unless it points below this
+    // account's API: the credentials go along, so no other host is followed.
+    std::string path_below(Json const& link) const;
 
 private:
     http::HttpClient& client_;

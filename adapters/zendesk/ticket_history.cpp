@@ -15,21 +15,6 @@ constexpr int kMaxCommentPages = 10;
 // Zendesk gives no data for the last minute and refuses a start_time in it.
 constexpr auto kExportLag = std::chrono::minutes{1};
 
-http::OutboundRequest get(std::string path) {
-    http::OutboundRequest out;
-    out.method = bhttp::verb::get;
-    out.url = std::move(path);
-    return out;
-}
-
-// The path of a next-page link, if it points below this account's API.
-std::string path_below(ApiCaller const& api, Json const& link) {
-    if (!link.is_string()) return {};
-    auto const url = link.get<std::string>();
-    if (!url.starts_with(api.base_url() + "/api/v2/")) return {};
-    return url.substr(api.base_url().size());
-}
-
 }  // namespace
 
 std::optional<bot::DeskComment> parse_comment(Json const& comment) {
@@ -63,7 +48,7 @@ asio::awaitable<ApiResult<bot::ChangedTickets>> read_changed_tickets(ApiCaller& 
         path += "start_time=" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                                     start.time_since_epoch()).count());
     }
-    auto answer = co_await api.send(get(std::move(path)));
+    auto answer = co_await api.send(request(bhttp::verb::get, std::move(path)));
     if (!answer) co_return failure<bot::ChangedTickets>(answer.error());
     auto const tickets = answer->find("tickets");
     if (tickets == answer->end() || !tickets->is_array()) {
@@ -84,7 +69,7 @@ asio::awaitable<ApiResult<std::vector<bot::DeskComment>>> read_comments(ApiCalle
     std::vector<bot::DeskComment> out;
     std::string path = "/api/v2/tickets/" + std::to_string(id) + "/comments?page%5Bsize%5D=100";
     for (int page = 0; page < kMaxCommentPages && !path.empty(); ++page) {
-        auto answer = co_await api.send(get(path));
+        auto answer = co_await api.send(request(bhttp::verb::get, path));
         if (!answer) co_return failure<std::vector<bot::DeskComment>>(answer.error());
         for (auto const& item : answer->value("comments", Json::array())) {
             if (auto comment = parse_comment(item)) out.push_back(std::move(*comment));
@@ -93,7 +78,7 @@ asio::awaitable<ApiResult<std::vector<bot::DeskComment>>> read_comments(ApiCalle
         auto const meta = answer->value("meta", Json::object());
         auto const links = answer->value("links", Json::object());
         if (meta.is_object() && meta.value("has_more", Json{}) == true && links.is_object()) {
-            path = path_below(api, links.value("next", Json{}));
+            path = api.path_below(links.value("next", Json{}));
         }
     }
     co_return out;

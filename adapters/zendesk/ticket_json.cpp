@@ -104,6 +104,7 @@ std::optional<bot::Ticket> parse_ticket(Json const& ticket) {
     out.group_id = id_of(ticket, "group_id");
     out.assignee_id = id_of(ticket, "assignee_id");
     out.requester_id = id_of(ticket, "requester_id");
+    out.organization_id = id_of(ticket, "organization_id");
     if (auto const external = ticket.find("external_id");
         external != ticket.end() && external->is_string()) {
         out.external_id = external->get<std::string>();

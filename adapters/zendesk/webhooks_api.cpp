@@ -11,13 +11,6 @@ namespace bhttp = http::bhttp;
 
 constexpr int kMaxListPages = 20;  // 2,000 webhooks: far more than an account has
 
-http::OutboundRequest request(bhttp::verb method, std::string path) {
-    http::OutboundRequest out;
-    out.method = method;
-    out.url = std::move(path);
-    return out;
-}
-
 Json write_fields(Webhook const& webhook) {
     Json subscriptions = Json::array();
     for (auto const& s : webhook.subscriptions) subscriptions.push_back(s);
@@ -85,9 +78,7 @@ asio::awaitable<ApiResult<std::vector<Webhook>>> WebhooksApi::find_by_name(std::
 asio::awaitable<ApiResult<Webhook>> WebhooksApi::create(Webhook webhook) {
     auto fields = write_fields(webhook);
     fields["name"] = webhook.name;
-    auto out = request(bhttp::verb::post, "/api/v2/webhooks");
-    out.body = Json{{"webhook", std::move(fields)}}.dump();
-    out.content_type = "application/json";
+    auto out = json_request(bhttp::verb::post, "/api/v2/webhooks", Json{{"webhook", std::move(fields)}});
     auto answer = co_await api_.send(std::move(out));
     if (!answer) co_return failure<Webhook>(answer.error());
     auto created = parse_webhook(answer->value("webhook", Json::object()));

@@ -19,9 +19,9 @@ struct TicketCommand {
     std::string trigger_id;
 };
 
-// A button or select on a ticket card (block_actions).
+// A button or select on a ticket card, or "Solve with note" on the pending digest (block_actions).
 struct CardAction {
-    enum class Kind { take, priority, group, pending, solve };
+    enum class Kind { take, priority, group, pending, solve, solve_pending };
     Kind kind = Kind::take;
     std::string team;
     std::string channel;  // where the card is

@@ -110,6 +110,8 @@ asio::awaitable<ApiResult<TicketCommands::Planned>> TicketCommands::plan(Command
             break;
         case Verb::solve:
             plan.change.status = "solved";
+            // Zendesk solves only assigned tickets; its own UI assigns the solver, as this does.
+            if (command.assignee == "me") plan.change.assignee_id = me;
             if (!text.empty()) comment(text, true);
             break;
         case Verb::reopen: plan.change.status = "open"; break;

@@ -95,8 +95,36 @@ asio::awaitable<JobOutcome> TicketCommands::on_action(CardAction action, std::st
             work.command.priority = *priority;
             break;
         }
+        case CardAction::Kind::solve_pending: co_return co_await solve_pending(std::move(work));
         case CardAction::Kind::solve: break;
     }
+    co_return co_await change(std::move(work));
+}
+
+// "Solve with note" on the pending digest: the team's note as the public reply, but only while
+// the ticket still waits on the requester; an answer since the digest keeps it open.
+asio::awaitable<JobOutcome> TicketCommands::solve_pending(Work work) {
+    auto const id = *work.command.ticket;
+    work.command.verb = Verb::solve;
+    work.command.text = escape_slack_text(settings_.sla.pending_note);
+    auto const applied = co_await ledger_.step_done(work.delivery, kApplied);
+    if (!applied) co_return store_outcome(applied.error(), "command step");
+    if (*applied) co_return co_await change(std::move(work));
+    auto const actor = co_await this->actor(work);
+    if (!actor) co_return co_await give_up(work, actor.error(), "who is acting");
+    if (!*actor) co_return JobOutcome::done();
+    auto const ticket = co_await desk_.get(id);
+    if (!ticket) {
+        if (transient(ticket.error())) co_return outcome_of(ticket.error(), "get ticket");
+        observer_.finished(Verb::solve, "not_found");
+        co_return co_await answer(work, "There is no ticket " + ticket_ref(id) + " in Zendesk.");
+    }
+    if (ticket->status != "pending") {
+        observer_.finished(Verb::solve, "invalid");
+        co_return co_await answer(work, ticket_ref(id) + " is no longer pending (it is " + ticket->status +
+                                            " now), so it was not solved.");
+    }
+    if (!ticket->assignee_id) work.command.assignee = "me";
     co_return co_await change(std::move(work));
 }
 

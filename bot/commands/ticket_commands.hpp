@@ -64,6 +64,7 @@ private:
     asio::awaitable<JobOutcome> on_command(TicketCommand command, std::string delivery);
     asio::awaitable<JobOutcome> on_action(CardAction action, std::string delivery);
     asio::awaitable<JobOutcome> open_solve_form(CardAction action, std::string delivery);
+    asio::awaitable<JobOutcome> solve_pending(Work work);
 
     asio::awaitable<JobOutcome> change(Work work);
     // Checks the person may change tickets and is a Zendesk agent; a refusal is answered.

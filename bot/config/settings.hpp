@@ -120,6 +120,14 @@ struct SlaSettings {
     // party.
     std::vector<std::string> resolution_pauses{"pending", "hold"};
     std::vector<SlaSegment> segments;  // the first that matches a ticket wins
+    // Each working day at this local time the alert channel lists the tickets pending longer than
+    // pending_too_long, each with a "Solve with note" button that solves it with pending_note (a
+    // public reply, as the team's macro would). pending_auto_solve solves them at that time instead.
+    std::chrono::minutes pending_digest_at{9 * 60 + 30};
+    std::string pending_note =
+        "We haven't heard back from you for a while, so we are marking this request as solved. "
+        "If you still need help, just reply and it will open again.";
+    bool pending_auto_solve = false;
 };
 
 // Everything from the YAML file; secrets never live here (see Secrets).

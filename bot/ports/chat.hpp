@@ -85,6 +85,25 @@ struct TicketListing {
     std::size_t more = 0;  // matching tickets not shown
 };
 
+// One ticket of the daily list of tickets pending too long.
+struct PendingLine {
+    std::int64_t ticket_id = 0;
+    std::string url;
+    std::string subject;
+    std::string assignee;  // empty when unassigned
+    std::string since;     // when it went pending or the requester last wrote, on the team's clock
+    std::string waited;    // "6 working days"
+    std::string solved;    // set when solved already (automatically): said instead of the button
+};
+
+// The daily list of tickets pending too long, each with a "Solve with note" button.
+struct PendingDigest {
+    std::string title;  // "2 tickets pending 5+ working days with no answer from the requester"
+    std::string note;   // what the button sends the requester
+    std::vector<PendingLine> lines;
+    std::size_t more = 0;  // left out of the list
+};
+
 // An answer to a slash command or button, sent to its response_url (ephemeral).
 struct CommandReply {
     std::string text;  // Slack mrkdwn
@@ -133,6 +152,9 @@ public:
                                                               TicketCard card) = 0;
     virtual asio::awaitable<ApiResult<void>> update_card(std::string channel, std::string ts,
                                                          TicketCard card) = 0;
+    // The daily list of tickets pending too long; returns the message's ts.
+    virtual asio::awaitable<ApiResult<std::string>> post_pending_digest(std::string channel,
+                                                                        PendingDigest digest) = 0;
     // Visible to one user only.
     virtual asio::awaitable<ApiResult<void>> post_ephemeral(std::string channel, std::string user,
                                                             std::string thread_ts,

@@ -42,10 +42,15 @@ public:
                                                    std::optional<std::string> priority) = 0;
     virtual asio::awaitable<Result<bool>> add(TicketId id, std::string key, SlaEvent event) = 0;
     virtual asio::awaitable<Result<std::optional<SlaRecord>>> record(TicketId id) = 0;
-    virtual asio::awaitable<Result<void>> schedule(TicketId id, std::optional<Instant> next_due) = 0;
+    // When the ticket's clocks next need a look (nothing: only a new event can change them), and
+    // since when it has been pending too long (nothing: it is not).
+    virtual asio::awaitable<Result<void>> schedule(TicketId id, std::optional<Instant> next_due,
+                                                   std::optional<Instant> pending_overdue) = 0;
     // Tickets whose next look is due at `now`, soonest first: an index walk, so the cost follows
     // the tickets that are due, not all that are followed.
     virtual asio::awaitable<Result<std::vector<TicketId>>> due(Instant now, std::size_t limit) = 0;
+    // The tickets pending too long, the longest first: an index walk too.
+    virtual asio::awaitable<Result<std::vector<TicketId>>> pending_overdue(std::size_t limit) = 0;
     // Every followed ticket created in [from, to), for reports.
     virtual asio::awaitable<Result<std::vector<SlaRecord>>> created_between(Instant from, Instant to) = 0;
 };

@@ -28,6 +28,7 @@ struct Ticket {
     std::optional<GroupId> group_id;
     std::optional<DeskUserId> assignee_id;
     std::optional<DeskUserId> requester_id;
+    std::optional<std::int64_t> organization_id;  // the requester's organisation
     std::optional<std::string> external_id;
     std::vector<std::string> tags;
     Instant created_at{};

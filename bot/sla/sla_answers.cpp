@@ -1,5 +1,3 @@
-#include <cstdio>
-
 #include "bot/sla/sla_report.hpp"
 #include "bot/sla/sla_watch.hpp"
 #include "bot/sync/sync_lines.hpp"
@@ -8,17 +6,6 @@ namespace tb::bot {
 namespace {
 
 constexpr std::size_t kSoonListed = 15;
-
-std::string working_text(std::chrono::milliseconds span) {
-    auto const minutes = std::chrono::duration_cast<std::chrono::minutes>(span).count();
-    return std::to_string(minutes / 60) + "h " + std::to_string(minutes % 60) + "m";
-}
-
-std::string percent(double share) {
-    char text[16];
-    std::snprintf(text, sizeof text, "%.1f%%", share * 100.0);
-    return text;
-}
 
 }  // namespace
 
@@ -43,7 +30,7 @@ asio::awaitable<std::string> SlaWatch::explain_ticket(TicketId id) {
         switch (state->phase) {
             case Phase::running:
                 text += "due " + calendar_.local_text(*state->deadline) + ", " +
-                        working_text(calendar_.elapsed(now, *state->deadline)) + " of working time left";
+                        hours_minutes(calendar_.elapsed(now, *state->deadline)) + " of working time left";
                 break;
             case Phase::paused: text += "paused (waiting on the requester or on hold)"; break;
             case Phase::met: text += "met"; break;
@@ -64,8 +51,8 @@ asio::awaitable<std::string> SlaWatch::explain_team() {
     auto const report = build_sla_report(*month, settings_.sla, calendar_, now, ReportBy::all);
     std::string text = "*Service levels this month* (" + std::to_string(report.tickets) + " tickets opened from Slack)";
     for (auto const& row : report.rows) {
-        text += "\n• " + std::string{policy_label(row.policy)} + ": " + percent(row.share()) + " met (target " +
-                percent(row.target) + ") " + (row.meets_target() ? "✓" : "✗");
+        text += "\n• " + std::string{policy_label(row.policy)} + ": " + percent_text(row.share()) + " met (target " +
+                percent_text(row.target) + ") " + (row.meets_target() ? "✓" : "✗");
     }
     // Late ones among this month's tickets, and any ticket whose next look comes within a day.
     std::vector<SlaRecord> looked = *month;

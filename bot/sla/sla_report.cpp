@@ -1,6 +1,7 @@
 #include "bot/sla/sla_report.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <utility>
 
@@ -38,11 +39,23 @@ char const* policy_label(SlaPolicy policy) {
     return "service level";
 }
 
+std::string percent_text(double share) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%.1f%%", share * 100.0);
+    return text;
+}
+
+std::string hours_minutes(std::chrono::milliseconds span) {
+    auto const minutes = std::chrono::duration_cast<std::chrono::minutes>(span).count();
+    return std::to_string(minutes / 60) + "h " + std::to_string(minutes % 60) + "m";
+}
+
 SlaReport build_sla_report(std::vector<SlaRecord> const& records, SlaSettings const& sla,
                            WorkingCalendar const& calendar, Instant now, ReportBy by, std::size_t worst_count) {
     SlaReport report;
     report.tickets = static_cast<int>(records.size());
     std::map<std::pair<SlaPolicy, std::string>, PolicyAttainment> rows;
+    auto const defaults = terms_for(sla, {}, std::nullopt);
     for (auto const& record : records) {
         auto const state = evaluate_sla(record.history, sla, calendar, now);
         auto const terms = terms_for(sla, record.history.tags, record.history.organization_id);
@@ -53,8 +66,7 @@ SlaReport build_sla_report(std::vector<SlaRecord> const& records, SlaSettings co
             row.policy = policy->policy;
             row.bucket = bucket;
             // With segments the target is the segment's; across segments, the defaults'.
-            row.target = by == ReportBy::segment ? target_of(terms, policy->policy)
-                                                 : target_of(terms_for(sla, {}, std::nullopt), policy->policy);
+            row.target = target_of(by == ReportBy::segment ? terms : defaults, policy->policy);
             if (policy->phase == PolicyState::Phase::met) ++row.met;
             else if (policy->phase == PolicyState::Phase::breached) ++row.breached;
             else ++row.open;

@@ -45,5 +45,7 @@ SlaReport build_sla_report(std::vector<SlaRecord> const& records, SlaSettings co
                            WorkingCalendar const& calendar, Instant now, ReportBy by, std::size_t worst_count = 5);
 
 char const* policy_label(SlaPolicy policy);  // "first reply", "resolution", "pending too long"
+std::string percent_text(double share);                    // 0.842 → "84.2%"
+std::string hours_minutes(std::chrono::milliseconds span);  // "17h 0m"
 
 }  // namespace tb::bot

@@ -1,7 +1,9 @@
 #include "bot/sla/sla_watch.hpp"
 
+#include <optional>
 #include <utility>
 
+#include "bot/sla/sla_report.hpp"
 #include "bot/sync/sync_lines.hpp"
 #include "bot/tickets/markup.hpp"
 #include "bot/tickets/ticket_flows.hpp"
@@ -12,15 +14,6 @@ namespace {
 // A tick takes at most this many due tickets; the rest are still due at the next tick.
 constexpr std::size_t kPerTick = 200;
 constexpr char const* kAnnounced = "announced";
-
-char const* policy_name(SlaPolicy policy) {
-    switch (policy) {
-        case SlaPolicy::first_reply: return "first reply";
-        case SlaPolicy::resolution: return "resolution";
-        case SlaPolicy::pending_too_long: return "pending too long";
-    }
-    return "service level";
-}
 
 char const* policy_key(SlaPolicy policy) {
     switch (policy) {
@@ -60,7 +53,7 @@ SlaWatch::SlaWatch(Settings const& settings, WorkingCalendar const& calendar, Sl
     : settings_{settings}, calendar_{calendar}, book_{book}, ledger_{ledger}, chat_{chat}, desk_{desk}, clock_{clock} {}
 
 asio::awaitable<Result<void>> SlaWatch::opened(Ticket ticket) {
-    if (auto followed = co_await book_.follow(ticket.id, ticket.created_at, ticket.tags, std::nullopt); !followed) {
+    if (auto followed = co_await book_.follow(ticket.id, clock_.reading(ticket.created_at), ticket.tags, ticket.organization_id); !followed) {
         co_return followed;
     }
     std::optional<std::string> group;
@@ -88,6 +81,7 @@ asio::awaitable<JobOutcome> SlaWatch::observed(DeskEvent event, std::string key)
         if (!described) co_return store_outcome(described.error(), "sla describe");
         co_return JobOutcome::done();
     }
+    event.time = clock_.reading(event.time);
     auto const happened = event_of(event);
     if (!happened) co_return JobOutcome::done();
     if (event.comment_id) key = comment_key(*event.comment_id);
@@ -118,7 +112,7 @@ asio::awaitable<JobOutcome> SlaWatch::caught_up(Ticket ticket) {
     }
     if (ticket.status != status) {
         auto key = "status:" + ticket.status + ":" + std::to_string(to_unix_ms(ticket.updated_at));
-        SlaEvent const changed{ticket.updated_at, SlaEvent::Kind::status_changed, ticket.status};
+        SlaEvent const changed{clock_.reading(ticket.updated_at), SlaEvent::Kind::status_changed, ticket.status};
         auto const added = co_await book_.add(ticket.id, std::move(key), changed);
         if (!added) co_return store_outcome(added.error(), "sla event");
     }
@@ -126,14 +120,15 @@ asio::awaitable<JobOutcome> SlaWatch::caught_up(Ticket ticket) {
     if (!comments) co_return outcome_of(comments.error(), "ticket comments");
     for (auto const& c : *comments) {
         // The first comment is the request itself, written when the ticket was created.
-        if (!c.is_public || !c.author_id || c.created_at <= history.created) continue;
+        auto const written = clock_.reading(c.created_at);
+        if (!c.is_public || !c.author_id || written <= history.created) continue;
         auto const author = co_await desk_.person(*c.author_id);
         if (!author) {
             if (author.error().kind == ApiError::Kind::not_found) continue;
             co_return outcome_of(author.error(), "users/show");
         }
         auto const kind = author->is_agent() ? SlaEvent::Kind::agent_public_reply : SlaEvent::Kind::requester_reply;
-        SlaEvent const replied{c.created_at, kind, {}};
+        SlaEvent const replied{written, kind, {}};
         auto const added = co_await book_.add(ticket.id, comment_key(c.id), replied);
         if (!added) co_return store_outcome(added.error(), "sla event");
     }
@@ -149,18 +144,32 @@ asio::awaitable<JobOutcome> SlaWatch::caught_up(Ticket ticket) {
 
 asio::awaitable<Result<void>> SlaWatch::reschedule(SlaRecord const& record, Instant now) {
     auto const sla = evaluate_sla(record.history, settings_.sla, calendar_, now);
-    co_return co_await book_.schedule(record.ticket_id, next_sla_change(sla, now));
+    co_return co_await schedule(record.ticket_id, sla, now);
+}
+
+asio::awaitable<Result<void>> SlaWatch::schedule(TicketId id, TicketSla const& sla, Instant now) {
+    auto const& pending = sla.pending_too_long;
+    std::optional<Instant> overdue;
+    if (pending.phase == PolicyState::Phase::breached) overdue = pending.deadline;
+    co_return co_await book_.schedule(id, next_sla_change(sla, now), overdue);
 }
 
 asio::awaitable<JobOutcome> SlaWatch::scan() {
+    auto const turn = co_await scanning_.acquire("scan");
     auto const now = clock_.now();
     auto const due = co_await book_.due(now, kPerTick);
     if (!due) co_return store_outcome(due.error(), "sla due");
+    // A lasting failure (the alert channel is gone, a ticket deleted) does not hold the other
+    // tickets; the tick ends failed with its reason, so the runner logs and counts it.
+    std::optional<JobOutcome> lasting;
     for (auto const id : *due) {
         auto const looked = co_await look_at(id, now);
         if (looked.kind == JobOutcome::Kind::retry) co_return looked;
+        if (looked.kind == JobOutcome::Kind::fail && !lasting) lasting = looked;
     }
-    co_return JobOutcome::done();
+    auto const digest = co_await pending_digest(now);
+    if (digest.kind == JobOutcome::Kind::done && lasting) co_return *lasting;
+    co_return digest;
 }
 
 asio::awaitable<JobOutcome> SlaWatch::look_at(TicketId id, Instant now) {
@@ -168,7 +177,8 @@ asio::awaitable<JobOutcome> SlaWatch::look_at(TicketId id, Instant now) {
     if (!record) co_return store_outcome(record.error(), "sla record");
     if (!*record) co_return JobOutcome::done();
     auto const sla = evaluate_sla((*record)->history, settings_.sla, calendar_, now);
-    // Pending too long goes to the daily digest, not to alerts.
+    // Pending too long goes to the daily digest (pending_digest.cpp), not to alerts.
+    auto lasting = JobOutcome::done();
     for (auto const* state : {&sla.first_reply, &sla.resolution}) {
         bool const breach = state->phase == PolicyState::Phase::breached;
         bool const warn = state->phase == PolicyState::Phase::running && state->warn_at && *state->warn_at <= now;
@@ -177,11 +187,12 @@ asio::awaitable<JobOutcome> SlaWatch::look_at(TicketId id, Instant now) {
         // refused) must not hold the ticket's next look.
         auto const told = co_await announce(id, *state, breach, now);
         if (told.kind == JobOutcome::Kind::retry) co_return told;
+        if (told.kind == JobOutcome::Kind::fail) lasting = told;
     }
-    if (auto scheduled = co_await book_.schedule(id, next_sla_change(sla, now)); !scheduled) {
+    if (auto scheduled = co_await schedule(id, sla, now); !scheduled) {
         co_return store_outcome(scheduled.error(), "sla schedule");
     }
-    co_return JobOutcome::done();
+    co_return lasting;
 }
 
 // Once per (ticket, policy, kind), whatever restarts, replicas or retries happen: in the alert
@@ -200,9 +211,14 @@ asio::awaitable<JobOutcome> SlaWatch::announce(TicketId id, PolicyState const& s
         assignee = name ? "*" + escape_slack_text(*name) + "*" : "agent " + std::to_string(*ticket->assignee_id);
     }
     auto const text = alert_text(*ticket, assignee, state, breach, now);
+    // A channel that refuses for good (archived, the bot removed) is told no more; the thread still is.
+    auto lasting = JobOutcome::done();
     if (!*in_channel && !settings_.slack.alert_channel.empty()) {
         auto const posted = co_await chat_.post(settings_.slack.alert_channel, "", text);
-        if (!posted) co_return outcome_of(posted.error(), "chat.postMessage");
+        if (!posted) {
+            lasting = outcome_of(posted.error(), "chat.postMessage to the alert channel " + settings_.slack.alert_channel);
+            if (lasting.kind == JobOutcome::Kind::retry) co_return lasting;
+        }
     }
     if (!*in_channel) {
         if (auto marked = co_await ledger_.mark_step(key, "alert channel"); !marked) co_return store_outcome(marked.error(), "sla step");
@@ -214,7 +230,7 @@ asio::awaitable<JobOutcome> SlaWatch::announce(TicketId id, PolicyState const& s
         if (!posted) co_return outcome_of(posted.error(), "chat.postMessage");
     }
     if (auto marked = co_await ledger_.mark_step(key, "thread"); !marked) co_return store_outcome(marked.error(), "sla step");
-    co_return JobOutcome::done();
+    co_return lasting;
 }
 
 std::string SlaWatch::alert_text(Ticket const& ticket, std::string const& assignee, PolicyState const& state,
@@ -222,7 +238,7 @@ std::string SlaWatch::alert_text(Ticket const& ticket, std::string const& assign
     auto const link = "<" + desk_.agent_url(ticket.id) + "|" + ticket_ref(ticket.id) + ">";
     auto text = std::string{breach ? ":rotating_light: " : ":hourglass_flowing_sand: "} + link + " “" +
                 escape_slack_text(ticket.subject) + "”: ";
-    auto const policy = std::string{policy_name(state.policy)};
+    auto const policy = std::string{policy_label(state.policy)};
     auto const due = state.deadline ? calendar_.local_text(*state.deadline) : std::string{"?"};
     if (breach) {
         auto const late = state.deadline ? calendar_.elapsed(*state.deadline, state.finished_at.value_or(now))

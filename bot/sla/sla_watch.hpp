@@ -6,6 +6,7 @@
 
 #include "bot/clock.hpp"
 #include "bot/config/settings.hpp"
+#include "bot/jobs/key_lock.hpp"
 #include "bot/jobs/runner.hpp"
 #include "bot/ports/chat.hpp"
 #include "bot/ports/sla_book.hpp"
@@ -35,7 +36,9 @@ public:
     // A followed ticket as Zendesk's export shows it after webhooks were missed: its status and
     // public comments join the history (once each), so no clock runs on without them.
     asio::awaitable<JobOutcome> caught_up(Ticket ticket);
-    // One tick.
+    // One tick: the due tickets, then (once each working day at sla.pending_digest_at) the digest
+    // of tickets pending too long, solved with the team's note first when sla.pending_auto_solve.
+    // Ticks that overlap (a slow Slack holds one past the next) run one after the other.
     asio::awaitable<JobOutcome> scan();
 
     // `/ticket sla N`: the ticket's clocks; `/ticket sla`: this month's attainment and what is
@@ -43,7 +46,16 @@ public:
     asio::awaitable<std::string> explain(std::optional<TicketId> id);
 
 private:
+    struct DigestLine {
+        JobOutcome outcome = JobOutcome::done();
+        std::optional<PendingLine> line;  // nothing: not (or no longer) pending too long
+    };
+
     asio::awaitable<JobOutcome> look_at(TicketId id, Instant now);
+    asio::awaitable<Result<void>> schedule(TicketId id, TicketSla const& sla, Instant now);
+    asio::awaitable<JobOutcome> pending_digest(Instant now);
+    asio::awaitable<DigestLine> digest_line(TicketId id, Instant now);
+    asio::awaitable<JobOutcome> auto_solve(Ticket const& ticket, Instant since, std::string const& waited);
     asio::awaitable<JobOutcome> announce(TicketId id, PolicyState const& state, bool breach, Instant now);
     asio::awaitable<Result<void>> reschedule(SlaRecord const& record, Instant now);
     asio::awaitable<std::string> explain_ticket(TicketId id);
@@ -58,6 +70,8 @@ private:
     Chat& chat_;
     TicketDesk& desk_;
     Clock const& clock_;
+    // An announcement is checked, posted, then marked: two ticks at once would both post it.
+    KeyLock scanning_;
 };
 
 }  // namespace tb::bot

@@ -139,6 +139,7 @@ PolicyState pending_too_long(std::vector<SlaEvent> const& events, milliseconds l
         }
     }
     if (!pending_since) return state;
+    state.since = pending_since;
     state.working_used = clock.minutes(clock.calendar().elapsed(*pending_since, now));
     clock.running(state, *pending_since, limit, now);
     return state;

@@ -38,6 +38,7 @@ struct PolicyState {
     std::optional<Instant> deadline{};     // while the clock runs, even past it
     std::optional<Instant> warn_at{};      // warn_before ahead of it, not before the clock started
     std::optional<Instant> finished_at{};  // when the clock stopped for good
+    std::optional<Instant> since{};        // pending too long: when the wait began
     bool breached = false;                 // the deadline passed before the clock stopped
     std::chrono::minutes working_used{};
     friend bool operator==(PolicyState const&, PolicyState const&) = default;

@@ -153,6 +153,18 @@ Instant WorkingCalendar::day_ends(Date day) const {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(zone_->to_sys(local, date::choose::earliest));
 }
 
+Instant WorkingCalendar::local_instant(Date day, std::chrono::minutes time_of_day) const {
+    auto const local = date::local_days{date::year{day.year} / date::month{day.month} / date::day{day.day}};
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        zone_->to_sys(local + time_of_day, date::choose::earliest));
+}
+
+bool WorkingCalendar::is_work_date(Date day) const {
+    std::chrono::year_month_day const ymd{std::chrono::year{day.year}, std::chrono::month{day.month},
+                                          std::chrono::day{day.day}};
+    return is_work_day(std::chrono::local_days{ymd});
+}
+
 Date WorkingCalendar::local_date(Instant at) const {
     auto const local = date::make_zoned(zone_, at).get_local_time();
     date::year_month_day const ymd{date::floor<date::days>(local)};

@@ -42,6 +42,11 @@ public:
     Instant day_begins(Date day) const;
     Date local_date(Instant at) const;
     Instant day_ends(Date day) const;
+    // `time_of_day` on the team's wall clock that day (the earlier reading when it is ambiguous,
+    // the moment the clocks jumped when it does not exist).
+    Instant local_instant(Date day, std::chrono::minutes time_of_day) const;
+    // A work day that is not a holiday.
+    bool is_work_date(Date day) const;
     std::chrono::minutes day_length() const noexcept { return day_end_ - day_start_; }
     // "2d" → 2 × day_length(), "4h" → 4 hours.
     std::chrono::milliseconds duration(WorkingSpan span) const noexcept;

@@ -167,6 +167,11 @@ std::int64_t FakeZendesk::add_user(std::string name, std::string email, std::str
     return state_->create_user(std::move(name), std::move(email), std::move(role));
 }
 
+void FakeZendesk::number_tickets_after(std::int64_t last) {
+    std::lock_guard lock{state_->mutex};
+    state_->next_ticket = std::max(state_->next_ticket, last + 1);
+}
+
 std::int64_t FakeZendesk::add_group(std::string name) {
     std::lock_guard lock{state_->mutex};
     auto const id = state_->next_group++;

@@ -83,6 +83,8 @@ public:
 
     std::int64_t add_user(std::string name, std::string email, std::string role = "agent");
     std::int64_t add_group(std::string name);
+    // New tickets are numbered from `last + 1`, as in an account that already has tickets.
+    void number_tickets_after(std::int64_t last);
 
     // Changes a ticket as an agent would in Zendesk's UI (not through the API, so no request is
     // recorded and no limit applies). `fields`: status, priority, group_id, assignee_id, subject,

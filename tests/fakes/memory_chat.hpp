@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "bot/ports/chat.hpp"
 
 namespace tb::fakes {
@@ -18,7 +22,7 @@ namespace asio = boost::asio;
 class MemoryChat final : public bot::Chat {
 public:
     struct Posted {
-        std::string kind;  // post, card, update, ephemeral, react, form
+        std::string kind;  // post, card, update, ephemeral, react, form, digest
         std::string channel;
         std::string thread_ts;
         std::string text;
@@ -26,9 +30,11 @@ public:
         bot::TicketDraft draft;
         std::optional<bot::CommandReply> reply;  // respond: the answer
         bot::SolveDraft solve;                   // solve_form
+        bot::PendingDigest digest{};             // digest
     };
 
     bot::ChatIdentity me{"T1", "UBOT", "BBOT"};
+    bool slow_posts = false;
 
     void add_user(bot::ChatUser user) {
         std::lock_guard lock{mutex_};
@@ -103,12 +109,23 @@ public:
     asio::awaitable<bot::ApiResult<std::string>> post(std::string channel, std::string thread_ts,
                                                       std::string text) override {
         if (auto e = failure()) co_return *e;
+        if (slow_posts) {  // lets other coroutines run meanwhile, as a network round trip would
+            auto const executor = co_await asio::this_coro::executor;
+            co_await asio::post(executor, asio::use_awaitable);
+        }
         co_return log(Posted{"post", channel, thread_ts, text, {}, {}, {}, {}});
     }
     asio::awaitable<bot::ApiResult<std::string>> post_card(std::string channel, std::string thread_ts,
                                                            bot::TicketCard card) override {
         if (auto e = failure()) co_return *e;
         co_return log(Posted{"card", channel, thread_ts, {}, std::move(card), {}, {}, {}});
+    }
+    asio::awaitable<bot::ApiResult<std::string>> post_pending_digest(std::string channel,
+                                                                     bot::PendingDigest digest) override {
+        if (auto e = failure()) co_return *e;
+        Posted posted{"digest", channel, {}, digest.title, {}, {}, {}, {}};
+        posted.digest = std::move(digest);
+        co_return log(std::move(posted));
     }
     asio::awaitable<bot::ApiResult<void>> update_card(std::string channel, std::string ts,
                                                       bot::TicketCard card) override {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -41,10 +42,26 @@ public:
         auto const it = records_.find(id);
         co_return it == records_.end() ? std::nullopt : std::optional{it->second};
     }
-    asio::awaitable<Result<void>> schedule(bot::TicketId id, std::optional<bot::Instant> next_due) override {
+    asio::awaitable<Result<void>> schedule(bot::TicketId id, std::optional<bot::Instant> next_due,
+                                           std::optional<bot::Instant> pending_overdue) override {
         std::lock_guard lock{mutex_};
-        if (records_.contains(id)) records_[id].next_due = next_due;
+        if (records_.contains(id)) {
+            records_[id].next_due = next_due;
+            if (pending_overdue) overdue_[id] = *pending_overdue;
+            else overdue_.erase(id);
+        }
         co_return Result<void>{};
+    }
+    asio::awaitable<Result<std::vector<bot::TicketId>>> pending_overdue(std::size_t limit) override {
+        std::lock_guard lock{mutex_};
+        std::vector<std::pair<bot::Instant, bot::TicketId>> found;
+        for (auto const& [id, since] : overdue_) found.emplace_back(since, id);
+        std::sort(found.begin(), found.end());
+        std::vector<bot::TicketId> out;
+        for (auto const& [since, id] : found) {
+            if (out.size() < limit) out.push_back(id);
+        }
+        co_return out;
     }
     asio::awaitable<Result<std::vector<bot::TicketId>>> due(bot::Instant now, std::size_t limit) override {
         std::lock_guard lock{mutex_};
@@ -82,6 +99,7 @@ private:
     mutable std::mutex mutex_;
     std::map<bot::TicketId, bot::SlaRecord> records_;
     std::set<std::pair<bot::TicketId, std::string>> keys_;
+    std::map<bot::TicketId, bot::Instant> overdue_;
     int reads_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/support/process.hpp"
@@ -64,6 +65,10 @@ TEST_CASE("demo: narrates the ticket, the card and the copied reply, then exits 
     CHECK(says(output, "Zendesk: ticket #1 is now open, assigned to Alex Agent"));
     CHECK(says(output, "Zendesk: ticket #1 is now solved, assigned to Alex Agent"));
     CHECK(says(output, "the thread says: \"#1 solved by @U0AGENT1: Fixed: the new SAML certificate is now trusted.\""));
+    CHECK(says(output, "the SLA clock now runs 1800x faster"));
+    CHECK(says(output, "first reply due"));
+    CHECK(says(output, "first reply breached"));
+    CHECK(says(output, "is announced once: 2 alerts"));
     CHECK(says(output, "every call matched the published API descriptions"));
     CHECK_FALSE(says(output, " info "));  // the service's log stays quiet during the narration
 }
@@ -71,11 +76,14 @@ TEST_CASE("demo: narrates the ticket, the card and the copied reply, then exits 
 TEST_CASE("demo: --db keeps the SQLite file, and a second run on it plays again") {
     DemoRun run;
     auto const db = run.dir / "kept.db";
-    for (auto const* log : {"first.log", "second.log"}) {
+    // The second run's fake account numbers its tickets after the first run's two, which the file
+    // remembers (their SLA alerts included): the second run is told its own.
+    for (auto const& [log, opened] : {std::pair{"first.log", "ticket #1 opened"}, std::pair{"second.log", "ticket #3 opened"}}) {
         auto demo = run.start({"--db", db.string()}, log);
         auto const code = demo.wait(std::chrono::seconds{60});
         REQUIRE_MESSAGE(code == 0, demo.output());
-        CHECK(says(demo.output(), "ticket #1 opened"));
+        CHECK_MESSAGE(says(demo.output(), opened), demo.output());
+        CHECK(says(demo.output(), "first reply breached"));
     }
     CHECK(std::filesystem::exists(db));
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -20,8 +21,11 @@ inline constexpr char const* kWebhookSecret = "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpb
 // The real ticketbridge binary on a free port with its own SQLite file in a temp dir.
 class ServiceUnderTest {
 public:
-    explicit ServiceUnderTest(std::string extra_yaml = {}, std::map<std::string, std::string> env = {})
-        : dir_{temp_dir("tb-it")}, port_{free_port()}, extra_yaml_{std::move(extra_yaml)}, env_{std::move(env)} {
+    // args: more options of `serve`, e.g. {"--sla-speed", "1200"}.
+    explicit ServiceUnderTest(std::string extra_yaml = {}, std::map<std::string, std::string> env = {},
+                              std::vector<std::string> args = {})
+        : dir_{temp_dir("tb-it")}, port_{free_port()}, extra_yaml_{std::move(extra_yaml)}, env_{std::move(env)},
+          args_{std::move(args)} {
         std::ofstream config{config_path()};
         config << "listen: { address: 127.0.0.1, port: 3000 }\n" << extra_yaml_;
         if (extra_yaml_.find("slack:") == std::string::npos) {
@@ -49,9 +53,9 @@ public:
             {"DATABASE_URL", "sqlite:" + db_path().string()},
         };
         for (auto const& [k, v] : env_) env[k] = v;
-        process_ = std::make_unique<ChildProcess>(
-            TB_BINARY, std::vector<std::string>{"serve", "--config", config_path().string()}, env,
-            dir_ / "service.log");
+        std::vector<std::string> args{"serve", "--config", config_path().string()};
+        args.insert(args.end(), args_.begin(), args_.end());
+        process_ = std::make_unique<ChildProcess>(TB_BINARY, args, env, dir_ / "service.log");
         REQUIRE_MESSAGE(wait_until_healthy(port_, std::chrono::seconds{15}), process_->output());
     }
 
@@ -78,6 +82,7 @@ private:
     std::uint16_t port_;
     std::string extra_yaml_;
     std::map<std::string, std::string> env_;
+    std::vector<std::string> args_;
     std::unique_ptr<ChildProcess> process_;
 };
 

@@ -26,8 +26,10 @@ struct SlackWorld {
     std::optional<ServiceUnderTest> service;
     std::int64_t partner_group = 0;
 
-    // slack_extra: more keys of the slack section, e.g. "  authorized: { users: [U0AGENT1] }\n".
-    explicit SlackWorld(int channels = 1, std::string thread_replies = "public", std::string const& slack_extra = {}) {
+    // slack_extra: more keys of the slack section, e.g. "  authorized: { users: [U0AGENT1] }\n";
+    // more_yaml: more top-level sections; args: more options of `serve`.
+    explicit SlackWorld(int channels = 1, std::string thread_replies = "public", std::string const& slack_extra = {},
+                        std::string const& more_yaml = {}, std::vector<std::string> args = {}) {
         slack.start();
         slack.set_bot("U0BOT", "B0BOT");
         slack.expect_token("xoxb-test-token");
@@ -43,8 +45,10 @@ struct SlackWorld {
             yaml += "    - id: " + id + "\n      name: partner-" + std::to_string(i) +
                     "\n      group: Partnerships Engineering\n      thread_replies: " + thread_replies + "\n";
         }
-        service.emplace(yaml, std::map<std::string, std::string>{{"SLACK_API_URL", slack.api_url()},
-                                                                 {"ZENDESK_URL", zendesk.base_url()}});
+        service.emplace(yaml + more_yaml,
+                        std::map<std::string, std::string>{{"SLACK_API_URL", slack.api_url()},
+                                                           {"ZENDESK_URL", zendesk.base_url()}},
+                        std::move(args));
     }
 
     static std::string channel(int i) { return i == 0 ? "C0PARTNER" : "C0PARTNER" + std::to_string(i); }

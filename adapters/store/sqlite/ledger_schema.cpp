@@ -63,14 +63,6 @@ CREATE TABLE IF NOT EXISTS feed_cursors (
 );
 )sql";
 
-bool has_column(sqlite3* db, char const* table, std::string const& column) {
-    Statement query{db, (std::string{"SELECT name FROM pragma_table_info('"} + table + "')").c_str()};
-    while (query.step() == SQLITE_ROW) {
-        if (query.column_text(0) == column) return true;
-    }
-    return false;
-}
-
 }  // namespace
 
 void ensure_ledger_schema(sqlite3* db) {

@@ -2,13 +2,8 @@
 
 #include <sqlite3.h>
 
-#include <mutex>
-
-#include <boost/asio/thread_pool.hpp>
-#include <spdlog/spdlog.h>
-
-#include "adapters/store/run_blocking.hpp"
 #include "adapters/store/sqlite/ledger_schema.hpp"
+#include "adapters/store/sqlite/sqlite_worker.hpp"
 #include "adapters/store/sqlite/statement.hpp"
 
 namespace tb::store {
@@ -16,27 +11,12 @@ namespace {
 
 namespace asio = boost::asio;
 
-
 constexpr char const* kThreadColumns =
     "team, channel, thread_ts, ticket_id, origin, card_ts, reacted, duplicate_noticed, follows, closed";
 
-error_code unavailable() { return bot::errc::store_unavailable; }
-
-class SqliteLedger final : public bot::ThreadLedger {
+class SqliteLedger final : public bot::ThreadLedger, SqliteWorker {
 public:
-    explicit SqliteLedger(std::filesystem::path const& path) : db_{open(path)} {
-        try {
-            exec(db_, "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-            ensure_ledger_schema(db_);
-        } catch (...) {
-            sqlite3_close_v2(db_);
-            throw;
-        }
-    }
-    ~SqliteLedger() override {
-        pool_.join();
-        sqlite3_close_v2(db_);
-    }
+    explicit SqliteLedger(std::filesystem::path const& path) : SqliteWorker{path, "ledger", ensure_ledger_schema} {}
     SqliteLedger(SqliteLedger const&) = delete;
     SqliteLedger& operator=(SqliteLedger const&) = delete;
 
@@ -268,15 +248,6 @@ public:
     }
 
 private:
-    template <class Fn>
-    auto blocking(Fn fn) -> asio::awaitable<std::invoke_result_t<Fn&>> {
-        auto guarded = [this, fn = std::move(fn)]() mutable {
-            std::lock_guard lock{mutex_};
-            return fn();
-        };
-        co_return co_await run_blocking(pool_.get_executor(), std::move(guarded));
-    }
-
     template <class Bind>
     Result<std::optional<bot::ThreadRecord>> select_thread(std::string const& where, Bind bind) {
         auto const sql = std::string{"SELECT "} + kThreadColumns + " FROM threads " + where + " LIMIT 1";
@@ -297,20 +268,28 @@ private:
         return std::optional{std::move(r)};
     }
 
-    error_code failed(char const* what) {
-        spdlog::error("ledger: {} failed: {}", what, sqlite3_errmsg(db_));
-        return unavailable();
-    }
-
-    sqlite3* db_;
-    std::mutex mutex_;
-    asio::thread_pool pool_{1};
 };
 
 }  // namespace
 
 std::unique_ptr<bot::ThreadLedger> make_sqlite_ledger(std::filesystem::path const& path) {
     return std::make_unique<SqliteLedger>(path);
+}
+
+std::int64_t highest_ticket_in(std::filesystem::path const& path) {
+    std::error_code ignored;
+    if (!std::filesystem::exists(path, ignored)) return 0;
+    auto* const db = open(path);
+    std::int64_t highest = 0;
+    sqlite3_stmt* stmt = nullptr;
+    if (has_column(db, "threads", "ticket_id") &&
+        sqlite3_prepare_v2(db, "SELECT coalesce(max(ticket_id), 0) FROM threads", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        highest = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close_v2(db);
+    return highest;
 }
 
 }  // namespace tb::store

@@ -2,18 +2,18 @@
 
 #include <sqlite3.h>
 
-#include <mutex>
-
-#include <boost/asio/thread_pool.hpp>
-#include <spdlog/spdlog.h>
-
-#include "adapters/store/run_blocking.hpp"
+#include "adapters/store/sqlite/sqlite_worker.hpp"
 #include "adapters/store/sqlite/statement.hpp"
 
 namespace tb::store {
 namespace {
 
 namespace asio = boost::asio;
+
+// Files written before the pending digest lack its column; the index comes after it.
+constexpr char const* kPendingIndex =
+    "CREATE INDEX IF NOT EXISTS sla_tickets_pending ON sla_tickets (pending_overdue) "
+    "WHERE pending_overdue IS NOT NULL";
 
 constexpr char const* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS sla_tickets (
@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS sla_tickets (
     organization_id  INTEGER,
     next_due         INTEGER,
     group_name       TEXT    NOT NULL DEFAULT '',
-    priority         TEXT    NOT NULL DEFAULT ''
+    priority         TEXT    NOT NULL DEFAULT '',
+    pending_overdue  INTEGER
 );
 CREATE INDEX IF NOT EXISTS sla_tickets_due ON sla_tickets (next_due) WHERE next_due IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sla_tickets_created ON sla_tickets (created_at);
@@ -54,21 +55,16 @@ std::vector<std::string> split(std::string const& text) {
     return out;
 }
 
-class SqliteSlaBook final : public bot::SlaBook {
+class SqliteSlaBook final : public bot::SlaBook, SqliteWorker {
 public:
-    explicit SqliteSlaBook(std::filesystem::path const& path) : db_{open(path)} {
-        try {
-            exec(db_, "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-            exec(db_, kSchema);
-        } catch (...) {
-            sqlite3_close_v2(db_);
-            throw;
-        }
-    }
-    ~SqliteSlaBook() override {
-        pool_.join();
-        sqlite3_close_v2(db_);
-    }
+    explicit SqliteSlaBook(std::filesystem::path const& path)
+        : SqliteWorker{path, "sla book", [](sqlite3* db) {
+              exec(db, kSchema);
+              if (!has_column(db, "sla_tickets", "pending_overdue")) {
+                  exec(db, "ALTER TABLE sla_tickets ADD COLUMN pending_overdue INTEGER");
+              }
+              exec(db, kPendingIndex);
+          }} {}
     SqliteSlaBook(SqliteSlaBook const&) = delete;
     SqliteSlaBook& operator=(SqliteSlaBook const&) = delete;
 
@@ -118,11 +114,13 @@ public:
         auto work = [this, id] { return read_record(id); };
         co_return co_await blocking(std::move(work));
     }
-    asio::awaitable<Result<void>> schedule(bot::TicketId id, std::optional<bot::Instant> next_due) override {
-        auto work = [this, id, next_due]() -> Result<void> {
-            Statement s{db_, "UPDATE sla_tickets SET next_due = ?2 WHERE ticket_id = ?1"};
+    asio::awaitable<Result<void>> schedule(bot::TicketId id, std::optional<bot::Instant> next_due,
+                                           std::optional<bot::Instant> pending_overdue) override {
+        auto work = [this, id, next_due, pending_overdue]() -> Result<void> {
+            Statement s{db_, "UPDATE sla_tickets SET next_due = ?2, pending_overdue = ?3 WHERE ticket_id = ?1"};
             s.bind(1, id);
             if (next_due) s.bind(2, bot::to_unix_ms(*next_due));
+            if (pending_overdue) s.bind(3, bot::to_unix_ms(*pending_overdue));
             if (!s.done()) return failed("schedule sla");
             return {};
         };
@@ -138,6 +136,19 @@ public:
             int rc = SQLITE_ROW;
             while ((rc = s.step()) == SQLITE_ROW) out.push_back(s.column_int64(0));
             if (rc != SQLITE_DONE) return failed("read due sla");
+            return out;
+        };
+        co_return co_await blocking(std::move(work));
+    }
+    asio::awaitable<Result<std::vector<bot::TicketId>>> pending_overdue(std::size_t limit) override {
+        auto work = [this, limit]() -> Result<std::vector<bot::TicketId>> {
+            Statement s{db_, "SELECT ticket_id FROM sla_tickets WHERE pending_overdue IS NOT NULL "
+                             "ORDER BY pending_overdue LIMIT ?1"};
+            s.bind(1, static_cast<std::int64_t>(limit));
+            std::vector<bot::TicketId> out;
+            int rc = SQLITE_ROW;
+            while ((rc = s.step()) == SQLITE_ROW) out.push_back(s.column_int64(0));
+            if (rc != SQLITE_DONE) return failed("read pending sla");
             return out;
         };
         co_return co_await blocking(std::move(work));
@@ -164,15 +175,6 @@ public:
     }
 
 private:
-    template <class Fn>
-    auto blocking(Fn fn) -> asio::awaitable<std::invoke_result_t<Fn&>> {
-        auto guarded = [this, fn = std::move(fn)]() mutable {
-            std::lock_guard lock{mutex_};
-            return fn();
-        };
-        co_return co_await run_blocking(pool_.get_executor(), std::move(guarded));
-    }
-
     Result<std::optional<bot::SlaRecord>> read_record(bot::TicketId id) {
         Statement t{db_, "SELECT created_at, tags, organization_id, next_due, group_name, priority FROM sla_tickets "
                          "WHERE ticket_id = ?1"};
@@ -199,14 +201,6 @@ private:
         return std::optional{std::move(r)};
     }
 
-    error_code failed(char const* what) {
-        spdlog::error("sla book: {} failed: {}", what, sqlite3_errmsg(db_));
-        return bot::errc::store_unavailable;
-    }
-
-    sqlite3* db_;
-    std::mutex mutex_;
-    asio::thread_pool pool_{1};
 };
 
 }  // namespace

@@ -124,4 +124,13 @@ private:
     bool committed_ = false;
 };
 
+// Whether an existing table has the column (files written by older versions may lack it).
+inline bool has_column(sqlite3* db, char const* table, std::string const& column) {
+    Statement query{db, (std::string{"SELECT name FROM pragma_table_info('"} + table + "')").c_str()};
+    while (query.step() == SQLITE_ROW) {
+        if (query.column_text(0) == column) return true;
+    }
+    return false;
+}
+
 }  // namespace tb::store

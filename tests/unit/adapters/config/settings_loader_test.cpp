@@ -255,6 +255,11 @@ TEST_CASE("config: bad values name their key and line") {
         {"sla:\n  targets:\n    first_reply: 0\n", "sla.targets.first_reply", 3, "fraction"},
         {"sla:\n  targets:\n    resolution: 80\n", "sla.targets.resolution", 3, "fraction"},
         {"sla:\n  targets:\n    resolution: 1.01\n", "sla.targets.resolution", 3, "fraction"},
+        {"sla:\n  pending_digest_at: \"9:30\"\n", "sla.pending_digest_at", 2, "like \"09:30\""},
+        {"sla:\n  pending_digest_at: \"24:00\"\n", "sla.pending_digest_at", 2, "like \"09:30\""},
+        {"sla:\n  pending_auto_solve: yes\n", "sla.pending_auto_solve", 2, "true or false"},
+        {"sla:\n  pending_auto_solve: \"true\"\n", "sla.pending_auto_solve", 2, "true or false"},
+        {"sla:\n  pending_note:\n", "sla.pending_note", 2, ""},
     };
     for (auto const& row : rows) check_single_problem(row.yaml, row.key, row.line, row.says);
 }
@@ -390,4 +395,20 @@ zendesk:
     check_single_problem("slack:\n  channels:\n    - { id: C0A, zendesk_notes: always }\n",
                          "slack.channels[0].zendesk_notes", 3, "post");
     check_single_problem("zendesk:\n  catch_up_every: 5s\n", "zendesk.catch_up_every", 2, "at least 10s");
+}
+
+TEST_CASE("config: the pending digest's time, note and auto-solve") {
+    auto const loaded = load_settings_text(R"(sla:
+  pending_digest_at: "08:45"
+  pending_note: We are closing this for now.
+  pending_auto_solve: true
+)");
+    REQUIRE_MESSAGE(loaded.problems.empty(), all_problems(loaded));
+    CHECK(loaded.settings.sla.pending_digest_at == 8h + 45min);
+    CHECK(loaded.settings.sla.pending_note == "We are closing this for now.");
+    CHECK(loaded.settings.sla.pending_auto_solve);
+    auto const defaults = load_settings_text("").settings.sla;
+    CHECK(defaults.pending_digest_at == 9h + 30min);
+    CHECK_FALSE(defaults.pending_auto_solve);
+    CHECK(defaults.pending_note.starts_with("We haven't heard back from you"));
 }

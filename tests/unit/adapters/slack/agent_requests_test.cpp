@@ -105,7 +105,8 @@ TEST_CASE("agent request: card buttons become CardAction with the ticket id") {
     };
     for (auto const& row : std::vector<Row>{{"ticket_take", Kind::take},
                                             {"ticket_pending", Kind::pending},
-                                            {"ticket_solve", Kind::solve}}) {
+                                            {"ticket_solve", Kind::solve},
+                                            {"sla_solve_pending", Kind::solve_pending}}) {
         CAPTURE(row.action_id);
         auto const payload = card_click(button(row.action_id, "123")).dump();
         auto const action = as<CardAction>(parse_agent_request(Source::slack_interaction, payload));

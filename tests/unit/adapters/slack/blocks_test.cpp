@@ -196,3 +196,33 @@ TEST_CASE("slack blocks: a listing keeps to 50 blocks and counts what is left ou
     REQUIRE(none.size() == 2);
     CHECK(none[1]["text"]["text"] == "No matching tickets.");
 }
+
+TEST_CASE("slack blocks: the pending digest has a confirmed Solve with note button per ticket, or what was done") {
+    tb::bot::PendingDigest digest;
+    digest.title = "2 tickets pending 5+ working days with no answer from the requester";
+    digest.note = "No answer <for> a week";
+    digest.lines.push_back({41, "https://acme.zendesk.com/agent/tickets/41", "Login <fails>", "Kim Agent",
+                            "Mon 23 Nov 10:00", "6 working days", {}});
+    digest.lines.push_back({42, "https://acme.zendesk.com/agent/tickets/42", "Logo", {}, "Tue 24 Nov 09:00",
+                            "5 working days", "Solved automatically with the team's note."});
+    auto const blocks = tb::slack::pending_digest_blocks(digest);
+    REQUIRE(blocks.size() == 3);
+    CHECK(blocks[0]["type"] == "header");
+    CHECK(blocks[0]["text"]["text"] == digest.title);
+    auto const first = blocks[1]["text"]["text"].get<std::string>();
+    CHECK(first == "*<https://acme.zendesk.com/agent/tickets/41|#41>* Login &lt;fails&gt;\n"
+                   "pending 6 working days (since Mon 23 Nov 10:00) · Kim Agent");
+    auto const& button = blocks[1]["accessory"];
+    CHECK(button["action_id"] == "sla_solve_pending");
+    CHECK(button["value"] == "41");
+    CHECK(button["text"]["text"] == "Solve with note");
+    CHECK(button["confirm"]["text"]["text"] == "The requester gets this reply:\n>>> No answer &lt;for&gt; a week");
+    CHECK_FALSE(blocks[2].contains("accessory"));
+    CHECK(blocks[2]["text"]["text"].get<std::string>().ends_with("unassigned\nSolved automatically with the team's note."));
+
+    digest.lines.assign(60, digest.lines[0]);
+    digest.more = 5;
+    auto const full = tb::slack::pending_digest_blocks(digest);
+    CHECK(full.size() == 50);
+    CHECK(full.back()["elements"][0]["text"] == "and 17 more");
+}

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <sqlite3.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -61,16 +63,47 @@ TEST_CASE("sqlite sla book: due tickets come soonest first, unscheduled ones nev
     for (tb::bot::TicketId id = 1; id <= 5; ++id) {
         REQUIRE(run(book->follow(id, from_unix_ms(id * 1'000), {}, std::nullopt)));
     }
-    REQUIRE(run(book->schedule(1, from_unix_ms(50'000))));
-    REQUIRE(run(book->schedule(2, from_unix_ms(20'000))));
-    REQUIRE(run(book->schedule(3, from_unix_ms(90'000))));
-    REQUIRE(run(book->schedule(4, std::nullopt)));
+    REQUIRE(run(book->schedule(1, from_unix_ms(50'000), std::nullopt)));
+    REQUIRE(run(book->schedule(2, from_unix_ms(20'000), std::nullopt)));
+    REQUIRE(run(book->schedule(3, from_unix_ms(90'000), std::nullopt)));
+    REQUIRE(run(book->schedule(4, std::nullopt, std::nullopt)));
     CHECK(run(book->due(from_unix_ms(60'000), 10)).value() == std::vector<tb::bot::TicketId>{2, 1});
     CHECK(run(book->due(from_unix_ms(60'000), 1)).value() == std::vector<tb::bot::TicketId>{2});
-    REQUIRE(run(book->schedule(2, std::nullopt)));
+    REQUIRE(run(book->schedule(2, std::nullopt, std::nullopt)));
     CHECK(run(book->due(from_unix_ms(100'000), 10)).value() == std::vector<tb::bot::TicketId>{1, 3});
     auto const created = run(book->created_between(from_unix_ms(2'000), from_unix_ms(4'000))).value();
     REQUIRE(created.size() == 2);
     CHECK(created[0].ticket_id == 2);
     CHECK(created[1].ticket_id == 3);
+}
+
+TEST_CASE("sqlite sla book: tickets pending too long come the longest first, and leave when no longer overdue") {
+    TempBook tmp;
+    auto book = tb::store::make_sqlite_sla_book(tmp.path);
+    for (tb::bot::TicketId id = 1; id <= 4; ++id) {
+        REQUIRE(run(book->follow(id, from_unix_ms(id * 1'000), {}, std::nullopt)));
+    }
+    REQUIRE(run(book->schedule(1, std::nullopt, from_unix_ms(30'000))));
+    REQUIRE(run(book->schedule(2, from_unix_ms(5'000), from_unix_ms(10'000))));
+    REQUIRE(run(book->schedule(3, from_unix_ms(5'000), std::nullopt)));
+    CHECK(run(book->pending_overdue(10)).value() == std::vector<tb::bot::TicketId>{2, 1});
+    CHECK(run(book->pending_overdue(1)).value() == std::vector<tb::bot::TicketId>{2});
+    REQUIRE(run(book->schedule(2, std::nullopt, std::nullopt)));
+    CHECK(run(book->pending_overdue(10)).value() == std::vector<tb::bot::TicketId>{1});
+}
+
+TEST_CASE("sqlite sla book: a file from before the pending digest gets its column, its tickets kept") {
+    TempBook tmp;
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(tmp.path.string().c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE sla_tickets (ticket_id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, "
+                             "tags TEXT NOT NULL, organization_id INTEGER, next_due INTEGER, group_name TEXT NOT NULL "
+                             "DEFAULT '', priority TEXT NOT NULL DEFAULT '');"
+                             "INSERT INTO sla_tickets (ticket_id, created_at, tags) VALUES (7, 1000, 'slack');",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    auto book = tb::store::make_sqlite_sla_book(tmp.path);
+    REQUIRE(run(book->record(7)).value().has_value());
+    REQUIRE(run(book->schedule(7, std::nullopt, from_unix_ms(9'000))));
+    CHECK(run(book->pending_overdue(10)).value() == std::vector<tb::bot::TicketId>{7});
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -662,4 +663,19 @@ TEST_CASE("zendesk api: tickets carry created_at and updated_at") {
     CHECK(odd->created_at == tb::bot::Instant{});
     CHECK(odd->updated_at == tb::bot::Instant{});
     zd.check_no_violations();
+}
+
+TEST_CASE("zendesk api: Zendesk's documented ticket example parses with its organisation, for SLA segments") {
+    std::ifstream in{std::string{TB_SPECS_DIR} + "/zendesk/samples/api/from-oas/TicketResponseExample.json"};
+    REQUIRE(in);
+    auto const ticket = tb::zendesk::parse_ticket(json::parse(in)["ticket"]);
+    REQUIRE(ticket);
+    CHECK(ticket->id == 35436);
+    CHECK(ticket->organization_id == 509974);
+    CHECK(ticket->requester_id == 20978392);
+    CHECK(ticket->status == "open");
+    json no_org = {{"id", 7}, {"subject", "s"}, {"status", "new"}, {"organization_id", nullptr}};
+    auto const without = tb::zendesk::parse_ticket(no_org);
+    REQUIRE(without);
+    CHECK_FALSE(without->organization_id.has_value());
 }

@@ -446,3 +446,43 @@ TEST_CASE("ticket commands: a configured user group Slack does not know counts a
     CHECK(c.command("take " + c.id(), "U1", "trigger:2").kind == JobOutcome::Kind::done);
     CHECK(c.observer.refusals == std::vector<std::string>{"unauthorized:U1"});
 }
+
+TEST_CASE("ticket commands: Solve with note on the pending digest solves with the team's note, only while pending") {
+    Commands c;
+    c.settings.sla.pending_note = "No answer for a week & more, so we are closing this.";
+    c.from_thread();
+    CardAction action;
+    action.kind = CardAction::Kind::solve_pending;
+    action.team = "T1";
+    action.channel = "C0ALERTS";  // the digest's channel, not the card's
+    action.card_ts = "1700000999.000300";
+    action.user = "U2";
+    action.ticket_id = c.ticket;
+    action.response_url = "https://hooks.slack.com/actions/T1/2/x";
+
+    c.desk.set_status(c.ticket, "open");  // the requester answered since the digest
+    c.run(action, "trigger:p1");
+    CHECK(c.current().status == "open");
+    CHECK(c.last_answer() == "#" + c.id() + " is no longer pending (it is open now), so it was not solved.");
+
+    action.user = "U1";  // a partner cannot
+    c.desk.set_status(c.ticket, "pending");
+    c.run(action, "trigger:p2");
+    CHECK(c.current().status == "pending");
+    CHECK(c.observer.refusals == std::vector<std::string>{"unauthorized:U1"});
+
+    action.user = "U2";
+    c.run(action, "trigger:p3");
+    c.run(action, "trigger:p3");  // redelivered: once
+    CHECK(c.current().status == "solved");
+    CHECK(c.current().assignee_id == c.sam);  // unassigned: the solver takes it, as Zendesk's UI does
+    auto const updates = c.desk.updates();
+    REQUIRE(updates.size() == 1);
+    REQUIRE(updates[0].comment);
+    CHECK(updates[0].comment->is_public);
+    CHECK(updates[0].comment->author_id == c.sam);
+    CHECK(updates[0].comment->body == "No answer for a week & more, so we are closing this.");
+    CHECK(c.chat.posted("post").back().text ==
+          "#" + c.id() + " solved by <@U2>: No answer for a week &amp; more, so we are closing this.");
+    CHECK(c.chat.posted("post").back().channel == "C0PARTNER");
+}

@@ -135,6 +135,38 @@ TEST_CASE("sla watch: a first reply warning, then its breach, each announced onc
     CHECK(w.thread_lines() == 2);
 }
 
+TEST_CASE("sla watch: ticks that overlap while Slack is slow announce once") {
+    Watch w;
+    w.chat.slow_posts = true;
+    w.clock.advance(24h + 4h + 31min);  // Tuesday 13:31: the first reply warning is due
+    std::vector<JobOutcome::Kind> outcomes;
+    for (int i = 0; i < 2; ++i) {
+        boost::asio::co_spawn(w.io, w.watch->scan(), [&](std::exception_ptr e, JobOutcome o) {
+            CHECK_FALSE(e);
+            outcomes.push_back(o.kind);
+        });
+    }
+    w.io.restart();
+    w.io.run();
+    CHECK(outcomes == std::vector{JobOutcome::Kind::done, JobOutcome::Kind::done});
+    CHECK(w.alerts().size() == 1);
+    CHECK(w.thread_lines() == 1);
+}
+
+TEST_CASE("sla watch: an alert channel that refuses for good: the thread is still told, the tick ends failed with why") {
+    Watch w;
+    w.clock.advance(24h + 4h + 31min);  // the first reply warning is due
+    w.chat.fail_next(tb::bot::api_error(tb::bot::ApiError::Kind::not_found, "channel_not_found"));
+    auto const tick = w.scan();
+    CHECK(tick.kind == JobOutcome::Kind::fail);
+    CHECK(tick.reason.find("alert channel C0ALERTS") != std::string::npos);
+    CHECK(tick.reason.find("channel_not_found") != std::string::npos);
+    CHECK(w.alerts().empty());
+    CHECK(w.thread_lines() == 1);
+    CHECK(w.scan().kind == JobOutcome::Kind::done);  // told once; not tried again each tick
+    CHECK(w.thread_lines() == 1);
+}
+
 TEST_CASE("sla watch: a ticket answered in time is never announced for its first reply") {
     Watch w;
     w.clock.advance(30min);
@@ -205,4 +237,108 @@ TEST_CASE("sla watch: /ticket sla N tells each clock, /ticket sla the month's at
     CHECK_MESSAGE(team.find("• first reply: 0.0% met (target 80.0%) ✗") != std::string::npos, team);
     CHECK(team.find("*Late, or due within a day:*\n• " + ref + " first reply due Tue 24 Nov 17:30 (late)") !=
           std::string::npos);
+}
+
+namespace {
+
+// The ticket went pending on Monday 10:00 and its requester never answered: five working days
+// later, on Monday 10:00 next week, it is pending too long.
+void pending_from_monday_ten(Watch& w) {
+    w.clock.advance(1h);
+    w.event(SlaEvent::Kind::agent_public_reply, {}, 9001);
+    w.event(SlaEvent::Kind::status_changed, "pending");
+    w.desk.set_status(w.ticket, "pending");
+}
+
+std::vector<tb::fakes::MemoryChat::Posted> digests(Watch const& w) { return w.chat.posted("digest"); }
+
+}  // namespace
+
+TEST_CASE("sla watch: each working day at 09:30 the tickets pending too long are listed once, with their wait") {
+    Watch w;
+    pending_from_monday_ten(w);
+    auto const open = w.open("Still open");  // not pending: never listed
+    w.clock.advance(7 * 24h - 31min);        // Monday next week, 09:29: not yet overdue, and too early
+    w.scan();
+    CHECK(digests(w).empty());
+    w.clock.advance(2min);  // 09:31: the day's digest, but nothing is overdue before 10:00
+    w.scan();
+    CHECK(digests(w).empty());
+    w.clock.advance(3h);  // overdue since 10:00, but today's digest is done
+    w.scan();
+    CHECK(digests(w).empty());
+    for (auto const& alert : w.alerts()) CHECK(alert.find("#" + std::to_string(w.ticket) + "|") == std::string::npos);
+
+    w.clock.advance(24h - 3h);  // Tuesday 09:31
+    w.scan();
+    auto const posted = digests(w);
+    REQUIRE(posted.size() == 1);
+    auto const& digest = posted[0].digest;
+    CHECK(posted[0].channel == "C0ALERTS");
+    CHECK(digest.title == "1 ticket pending 5+ working days with no answer from the requester");
+    CHECK(digest.note == w.settings.sla.pending_note);
+    REQUIRE(digest.lines.size() == 1);
+    CHECK(digest.lines[0].ticket_id == w.ticket);
+    CHECK(digest.lines[0].subject == "Login fails for partners");
+    CHECK(digest.lines[0].since == "Mon 23 Nov 10:00");
+    CHECK(digest.lines[0].waited == "5 working days");
+    CHECK(digest.lines[0].solved.empty());
+    CHECK(w.desk.updates().empty());  // nothing is solved without a click
+    w.scan();
+    w.restart();
+    w.scan();
+    CHECK(digests(w).size() == 1);
+
+    w.clock.advance(24h);  // Wednesday: listed again, now six days
+    w.scan();
+    REQUIRE(digests(w).size() == 2);
+    CHECK(digests(w)[1].digest.lines.at(0).waited == "6 working days");
+    w.clock.advance(3 * 24h);  // Saturday: no digest on days off
+    w.scan();
+    CHECK(digests(w).size() == 2);
+    CHECK(open != w.ticket);
+}
+
+TEST_CASE("sla watch: the digest leaves out a ticket no longer pending in Zendesk, and one answered since") {
+    Watch w;
+    pending_from_monday_ten(w);
+    auto const first = w.ticket;
+    w.ticket = w.open("Answered later");
+    pending_from_monday_ten(w);
+    w.clock.advance(8 * 24h - 1h - 29min);  // Tuesday next week, 09:31 (the second went pending 1h later)
+    w.desk.set_status(first, "open");         // reopened in Zendesk; its webhook has not come yet
+    w.event(SlaEvent::Kind::requester_reply, {}, 9002);  // the requester answered the second
+    w.scan();
+    CHECK(digests(w).empty());
+    CHECK(w.wait(w.book.pending_overdue(10)).value() == std::vector<tb::bot::TicketId>{first});
+}
+
+TEST_CASE("sla watch: pending_auto_solve solves them with the team's note at the digest and tells each thread once") {
+    Watch w;
+    w.settings.sla.pending_auto_solve = true;
+    w.settings.sla.pending_note = "No answer for a week, so we are closing this. Reply to reopen.";
+    w.restart();
+    pending_from_monday_ten(w);
+    w.clock.advance(8 * 24h - 29min);  // Tuesday next week, 09:31
+    w.desk.fail_nth(2, tb::bot::api_error(tb::bot::ApiError::Kind::unavailable, "503"));  // the update, once
+    CHECK(w.scan().kind == JobOutcome::Kind::retry);
+    CHECK(w.scan().kind == JobOutcome::Kind::done);
+    w.scan();
+    auto const updates = w.desk.updates();
+    REQUIRE(updates.size() == 1);
+    CHECK(updates[0].change.status == "solved");
+    CHECK(updates[0].change.assignee_id == w.desk.self_id);  // it had nobody; Zendesk solves only assigned tickets
+    REQUIRE(updates[0].comment);
+    CHECK(updates[0].comment->is_public);
+    CHECK(updates[0].comment->body == "No answer for a week, so we are closing this. Reply to reopen.");
+    CHECK(w.desk.tickets().front().ticket.status == "solved");
+    REQUIRE(digests(w).size() == 1);
+    CHECK(digests(w)[0].digest.lines.at(0).solved == "Solved automatically with the team's note.");
+    std::vector<std::string> told;
+    for (auto const& p : w.chat.posted("post")) {
+        if (p.channel == "C0PARTNER") told.push_back(p.text);
+    }
+    REQUIRE(told.size() == 1);
+    CHECK(told[0] == "#" + std::to_string(w.ticket) + " waited on the requester for 5 working days, so ticketbridge "
+                     "solved it with the team's note:\n>>> No answer for a week, so we are closing this. Reply to reopen.");
 }
