@@ -269,7 +269,8 @@ TEST_CASE("tickets: Zendesk answering 500, then 429 with Retry-After, for 30 s, 
         world.slack.add_message("C0PARTNER", "17000001" + std::to_string(i) + "0.000100", "U0PARTNER",
                                 "outage request " + std::to_string(i));
     }
-    world.zendesk.server().fail_for(tb::fakes::Fault::status_500, std::chrono::seconds{15});
+    // Longer than the 15 s it is used for: the 429 window replaces it, leaving no gap a retry could slip through.
+    world.zendesk.server().fail_for(tb::fakes::Fault::status_500, std::chrono::seconds{25});
     auto const start = std::chrono::steady_clock::now();
     for (int i = 0; i < 5; ++i) {
         CHECK(world.post_event(SlackWorld::reaction("EvOUT" + std::to_string(i), "C0PARTNER",
@@ -277,7 +278,7 @@ TEST_CASE("tickets: Zendesk answering 500, then 429 with Retry-After, for 30 s, 
     }
     std::this_thread::sleep_for(std::chrono::seconds{15});
     auto const during_500 = world.zendesk.requests().size();
-    world.zendesk.server().fail_for(tb::fakes::Fault::status_429, std::chrono::seconds{15}, std::chrono::seconds{10});
+    world.zendesk.server().fail_for(tb::fakes::Fault::status_429, std::chrono::seconds{17}, std::chrono::seconds{10});
     std::this_thread::sleep_for(std::chrono::seconds{15});
     auto const during_429 = world.zendesk.requests().size() - during_500;
     CHECK(world.zendesk.tickets().empty());
