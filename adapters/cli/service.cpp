@@ -155,7 +155,8 @@ int Service::run() {
     auto chat = slack::make_slack_chat(client, secrets.slack_api_url, secrets.slack_bot_token);
     auto desk = zendesk::make_zendesk_desk(
         client, secrets.zendesk_url,
-        zendesk::ZendeskAuth{secrets.zendesk_email, secrets.zendesk_api_token, secrets.zendesk_oauth_token});
+        zendesk::ZendeskAuth{secrets.zendesk_email, secrets.zendesk_api_token, secrets.zendesk_oauth_token},
+        settings.zendesk.requests_per_minute);
     LoggingFlowObserver flow_observer{metrics};
     bot::TicketFlows flows{settings, *chat, *desk, *ledger, clock, flow_observer};
     LoggingCommandObserver command_observer{metrics};

@@ -80,8 +80,9 @@ std::optional<std::string> search_query(bot::TicketQuery const& query) {
 
 class ZendeskDesk final : public bot::TicketDesk {
 public:
-    ZendeskDesk(http::HttpClient& client, std::string base_url, ZendeskAuth const& auth)
-        : api_{client, std::move(base_url), authorization_header(auth)} {}
+    ZendeskDesk(http::HttpClient& client, std::string base_url, ZendeskAuth const& auth, int requests_per_minute)
+        : api_{client, std::move(base_url), authorization_header(auth),
+               requests_per_minute > 0 ? std::make_shared<http::RequestBudget>(requests_per_minute) : nullptr} {}
 
     // bot::TicketDesk
     asio::awaitable<ApiResult<bot::Ticket>> create(bot::NewTicket ticket,
@@ -369,9 +370,9 @@ std::string authorization_header(ZendeskAuth const& auth) {
     return "Basic " + http::to_base64(auth.email + "/token:" + auth.api_token);
 }
 
-std::unique_ptr<bot::TicketDesk> make_zendesk_desk(http::HttpClient& client,
-                                                   std::string zendesk_url, ZendeskAuth auth) {
-    return std::make_unique<ZendeskDesk>(client, std::move(zendesk_url), auth);
+std::unique_ptr<bot::TicketDesk> make_zendesk_desk(http::HttpClient& client, std::string zendesk_url,
+                                                   ZendeskAuth auth, int requests_per_minute) {
+    return std::make_unique<ZendeskDesk>(client, std::move(zendesk_url), auth, requests_per_minute);
 }
 
 }  // namespace tb::zendesk

@@ -20,7 +20,8 @@ std::string authorization_header(ZendeskAuth const& auth);
 
 // bot::TicketDesk over the Zendesk Support API of the account at `zendesk_url`
 // (https://acme.zendesk.com; the adapter adds /api/v2/...). `client` outlives the result.
-std::unique_ptr<bot::TicketDesk> make_zendesk_desk(http::HttpClient& client,
-                                                   std::string zendesk_url, ZendeskAuth auth);
+// `requests_per_minute` > 0 keeps its calls within the account's budget (0: no limit of ours).
+std::unique_ptr<bot::TicketDesk> make_zendesk_desk(http::HttpClient& client, std::string zendesk_url,
+                                                   ZendeskAuth auth, int requests_per_minute = 0);
 
 }  // namespace tb::zendesk

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 #include <boost/url/encode.hpp>
@@ -21,14 +22,20 @@ bot::ApiResult<Json> failure(Kind kind, std::string message,
     return {boost::system::in_place_error, bot::api_error(kind, std::move(message), wait)};
 }
 
-std::optional<std::chrono::milliseconds> retry_after(http::Response const& response) {
-    auto const value = response[http::bhttp::field::retry_after];
+// When Zendesk says none are left but not when more come: the sliding minute frees one soon.
+constexpr std::chrono::seconds kNoneLeftPause{5};
+
+std::optional<std::chrono::milliseconds> seconds_in(std::string_view value) {
     if (value.empty() || value.size() > 9 ||
         !std::all_of(value.begin(), value.end(),
                      [](unsigned char c) { return std::isdigit(c) != 0; })) {
         return std::nullopt;
     }
     return std::chrono::seconds{std::stoll(std::string{value})};
+}
+
+std::optional<std::chrono::milliseconds> retry_after(http::Response const& response) {
+    return seconds_in(response[http::bhttp::field::retry_after]);
 }
 
 std::string shorten(std::string text) {
@@ -171,18 +178,48 @@ bot::ApiResult<Json> read_answer(http::Response const& response) {
     return failure(Kind::rejected, why("HTTP " + std::to_string(status)));
 }
 
-ApiCaller::ApiCaller(http::HttpClient& client, std::string base_url, std::string authorization)
-    : client_{client}, base_url_{std::move(base_url)}, authorization_{std::move(authorization)} {
+ApiCaller::ApiCaller(http::HttpClient& client, std::string base_url, std::string authorization,
+                     std::shared_ptr<http::RequestBudget> budget)
+    : client_{client},
+      base_url_{std::move(base_url)},
+      authorization_{std::move(authorization)},
+      budget_{std::move(budget)} {
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
 asio::awaitable<bot::ApiResult<Json>> ApiCaller::send(http::OutboundRequest request) {
+    if (budget_) {
+        if (auto const wait = co_await budget_->take()) {
+            co_return failure(Kind::rate_limited,
+                              "held back: the account's " + std::to_string(budget_->per_minute()) +
+                                  " requests a minute (zendesk.requests_per_minute) are spent",
+                              *wait);
+        }
+    }
     request.url = base_url_ + request.url;
     request.headers.emplace_back("Authorization", authorization_);
     request.headers.emplace_back("Accept", "application/json");
     auto sent = co_await client_.send(std::move(request));
     if (!sent) co_return failure(Kind::unavailable, sent.error().message());
+    heed_limits(*sent);
     co_return read_answer(*sent);
+}
+
+// A 429 pauses every caller of the account, not only the one that met it; so does a report that
+// none of the minute's requests are left (other clients of the account spend them too).
+void ApiCaller::heed_limits(http::Response const& response) {
+    if (!budget_) return;
+    auto const now = http::RequestBudget::Clock::now();
+    if (response.result() == http::bhttp::status::too_many_requests) {
+        budget_->pause(now, retry_after(response).value_or(std::chrono::seconds{1}));
+        return;
+    }
+    for (auto const* name : {"X-Rate-Limit-Remaining", "ratelimit-remaining"}) {
+        if (response[name] != "0") continue;
+        auto const reset = seconds_in(response["ratelimit-reset"]);
+        budget_->pause(now, reset.value_or(kNoneLeftPause));
+        return;
+    }
 }
 
 }  // namespace tb::zendesk

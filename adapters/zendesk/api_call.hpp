@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/client.hpp"
+#include "adapters/http/request_budget.hpp"
 #include "bot/ports/api_error.hpp"
 
 namespace tb::zendesk {
@@ -44,7 +46,10 @@ std::string describe_error(std::string const& body);
 // Authorization header, never into a URL, a log or an error message.
 class ApiCaller {
 public:
-    ApiCaller(http::HttpClient& client, std::string base_url, std::string authorization);
+    // `budget`: the account's requests a minute (zendesk.requests_per_minute), shared by every
+    // caller; none for one-off commands.
+    ApiCaller(http::HttpClient& client, std::string base_url, std::string authorization,
+              std::shared_ptr<http::RequestBudget> budget = nullptr);
 
     // `request.url` is the path and query below the account ("/api/v2/tickets/1").
     asio::awaitable<bot::ApiResult<Json>> send(http::OutboundRequest request);
@@ -55,9 +60,12 @@ public:
     std::string path_below(Json const& link) const;
 
 private:
+    void heed_limits(http::Response const& response);
+
     http::HttpClient& client_;
     std::string base_url_;
     std::string authorization_;
+    std::shared_ptr<http::RequestBudget> budget_;
 };
 
 }  // namespace tb::zendesk

@@ -356,6 +356,50 @@ TEST_CASE("zendesk api: errors map to the flows' kinds") {
     zd.check_no_violations();
 }
 
+TEST_CASE("zendesk api: requests stay within the account's budget, and a 429 or none left holds back the next") {
+    Zendesk zd;
+    auto const made = zd.create();
+    auto const sent = [&] { return zd.fake.requests().size(); };
+
+    SUBCASE("zendesk.requests_per_minute: 6 lets one go, then one in ten seconds") {
+        auto budgeted = tb::zendesk::make_zendesk_desk(zd.client, zd.fake.base_url(), ZendeskAuth{kEmail, kToken, {}}, 6);
+        CHECK(zd.run(budgeted->get(made.id)).has_value());
+        auto const before = sent();
+        auto const held = zd.run(budgeted->get(made.id));
+        REQUIRE_FALSE(held.has_value());
+        CHECK(held.error().kind == Kind::rate_limited);
+        CHECK(held.error().message.find("zendesk.requests_per_minute") != std::string::npos);
+        REQUIRE(held.error().retry_after);
+        CHECK(*held.error().retry_after > 9s);
+        CHECK(sent() == before);  // Zendesk never saw it
+    }
+    SUBCASE("after a 429 every caller waits its Retry-After") {
+        auto budgeted = tb::zendesk::make_zendesk_desk(zd.client, zd.fake.base_url(), ZendeskAuth{kEmail, kToken, {}}, 700);
+        zd.fake.server().fail_next(Fault::status_429, 1, 5s);
+        auto const limited = zd.run(budgeted->get(made.id));
+        REQUIRE_FALSE(limited.has_value());
+        CHECK(limited.error().kind == Kind::rate_limited);
+        auto const before = sent();
+        auto const held = zd.run(budgeted->find_by_external_id("slack:T0:C0:1700000000.000100"));
+        REQUIRE_FALSE(held.has_value());
+        CHECK(held.error().kind == Kind::rate_limited);
+        REQUIRE(held.error().retry_after);
+        CHECK(*held.error().retry_after > 4s);
+        CHECK(sent() == before);
+    }
+    SUBCASE("X-Rate-Limit-Remaining: 0 (other clients spent the minute) holds back the next") {
+        auto budgeted = tb::zendesk::make_zendesk_desk(zd.client, zd.fake.base_url(), ZendeskAuth{kEmail, kToken, {}}, 700);
+        zd.fake.set_requests_per_minute(static_cast<int>(sent()) + 1);  // this call spends the last one
+        CHECK(zd.run(budgeted->get(made.id)).has_value());
+        auto const before = sent();
+        auto const held = zd.run(budgeted->get(made.id));
+        REQUIRE_FALSE(held.has_value());
+        CHECK(held.error().kind == Kind::rate_limited);
+        CHECK(sent() == before);
+    }
+    zd.check_no_violations();
+}
+
 TEST_CASE("zendesk api: OAuth tokens go as a bearer") {
     Zendesk zd;
     auto const made = zd.create();

@@ -1,0 +1,59 @@
+#include "adapters/http/request_budget.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace tb::http {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+
+// The burst and the even pace together never exceed `per_minute` in any sliding minute.
+int burst_of(int per_minute) { return std::max(1, per_minute / 20); }
+
+}  // namespace
+
+RequestBudget::RequestBudget(int per_minute, milliseconds max_wait)
+    : per_minute_{std::max(1, per_minute)},
+      // Rounded up: a microsecond short each time would let one more into a minute.
+      interval_{(microseconds{std::chrono::minutes{1}} + microseconds{per_minute_ - burst_of(per_minute_)}) /
+                (per_minute_ - burst_of(per_minute_) + 1)},
+      tolerance_{interval_ * (burst_of(per_minute_) - 1)},
+      max_wait_{max_wait} {}
+
+std::optional<milliseconds> RequestBudget::reserve(Clock::time_point now, milliseconds max_wait) {
+    std::lock_guard lock{mutex_};
+    auto const due = std::max({theoretical_, now, paused_until_});
+    auto const slot = std::max({due - tolerance_, now, paused_until_});
+    if (slot - now > max_wait) return std::chrono::ceil<milliseconds>(slot - now);
+    theoretical_ = due + interval_;
+    if (slot <= now) return std::nullopt;
+    return std::chrono::ceil<milliseconds>(slot - now);
+}
+
+void RequestBudget::pause(Clock::time_point now, milliseconds wait) {
+    std::lock_guard lock{mutex_};
+    paused_until_ = std::max(paused_until_, now + wait);
+    // After a pause the pace starts again from its end, with no burst saved up.
+    theoretical_ = std::max(theoretical_, paused_until_ + tolerance_);
+}
+
+asio::awaitable<std::optional<milliseconds>> RequestBudget::take() {
+    auto const now = Clock::now();
+    auto const wait = reserve(now, max_wait_);
+    if (!wait) co_return std::nullopt;
+    if (*wait > max_wait_) co_return wait;
+    auto const executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer{executor, now + *wait};
+    boost::system::error_code ignored;  // cancelled at shutdown: go anyway, the service decides
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    co_return std::nullopt;
+}
+
+}  // namespace tb::http

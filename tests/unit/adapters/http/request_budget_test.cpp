@@ -1,0 +1,78 @@
+#include "adapters/http/request_budget.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <deque>
+#include <optional>
+
+namespace {
+
+using namespace std::chrono_literals;
+using tb::http::RequestBudget;
+using Clock = RequestBudget::Clock;
+
+// Takes each turn as soon as the budget allows, for `span`; the send times.
+std::deque<Clock::time_point> drain(RequestBudget& budget, Clock::time_point start, Clock::duration span) {
+    std::deque<Clock::time_point> sent;
+    auto now = start;
+    while (now < start + span) {
+        auto const wait = budget.reserve(now, 1h);
+        now += wait.value_or(0ms);
+        if (now < start + span) sent.push_back(now);
+    }
+    return sent;
+}
+
+std::size_t most_in_any_minute(std::deque<Clock::time_point> const& sent) {
+    std::size_t most = 0;
+    for (std::size_t first = 0, last = 0; last < sent.size(); ++last) {
+        while (sent[last] - sent[first] >= 60s) ++first;
+        most = std::max(most, last - first + 1);
+    }
+    return most;
+}
+
+}  // namespace
+
+TEST_CASE("request budget: a twentieth at once, then an even pace; never more than the budget in any minute") {
+    RequestBudget budget{700};
+    auto const start = Clock::time_point{} + 1h;
+    for (int i = 0; i < 35; ++i) CHECK_FALSE(budget.reserve(start, 0ms).has_value());
+    auto const next = budget.reserve(start, 0ms);
+    REQUIRE(next.has_value());
+    CHECK(*next >= 85ms);  // a minute over the 666 that follow the burst
+    CHECK(*next <= 95ms);
+
+    RequestBudget fresh{700};
+    auto const sent = drain(fresh, start, 10min);
+    CHECK(most_in_any_minute(sent) <= 700);
+    // Close to the budget: what a slower pace would cost the outbound benchmark.
+    CHECK(sent.size() >= 10 * 665);
+}
+
+TEST_CASE("request budget: a turn too far off is not taken, so a later caller is not pushed back") {
+    RequestBudget budget{60};  // 3 at once, then about one a second
+    auto const start = Clock::time_point{} + 1h;
+    for (int i = 0; i < 3; ++i) CHECK_FALSE(budget.reserve(start, 0ms).has_value());
+    auto const told = budget.reserve(start, 500ms);
+    REQUIRE(told.has_value());
+    CHECK(*told > 500ms);
+    CHECK(budget.reserve(start, 500ms) == told);  // asking again costs nothing
+    auto const waited = budget.reserve(start, 2s);
+    REQUIRE(waited.has_value());
+    CHECK(*waited == *told);  // within reach: taken, after that wait
+}
+
+TEST_CASE("request budget: a pause (429, or none left) holds every caller, then the pace resumes without a burst") {
+    RequestBudget budget{700};
+    auto const start = Clock::time_point{} + 1h;
+    budget.pause(start, 3s);
+    auto const first = budget.reserve(start, 0ms);
+    REQUIRE(first.has_value());
+    CHECK(*first == 3000ms);
+    CHECK_FALSE(budget.reserve(start + 3s, 0ms).has_value());
+    auto const second = budget.reserve(start + 3s, 0ms);
+    REQUIRE(second.has_value());
+    CHECK(*second > 0ms);
+}
