@@ -1,7 +1,6 @@
 #include "adapters/store/sqlite/sqlite_ledger.hpp"
 
 #include <doctest/doctest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <optional>
@@ -11,6 +10,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include "tests/support/process.hpp"
+#include "tests/support/sqlite_script.hpp"
 
 namespace {
 
@@ -173,16 +173,14 @@ TEST_CASE("sqlite ledger: the shown ticket keeps the newer state and the later t
 
 TEST_CASE("sqlite ledger: a file from before closed threads existed gets the column, its threads open") {
     TempLedger tmp;
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(tmp.path.string().c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "CREATE TABLE threads (external_id TEXT PRIMARY KEY, team TEXT NOT NULL, channel TEXT NOT NULL, "
-                             "thread_ts TEXT NOT NULL, ticket_id INTEGER NOT NULL, origin TEXT NOT NULL, card_ts TEXT NOT NULL "
-                             "DEFAULT '', reacted INTEGER NOT NULL DEFAULT 0, duplicate_noticed INTEGER NOT NULL DEFAULT 0, "
-                             "follows INTEGER);"
-                             "INSERT INTO threads (external_id, team, channel, thread_ts, ticket_id, origin) "
-                             "VALUES ('slack:T1:C1:1.0', 'T1', 'C1', '1.0', 42, 'Ev1');",
-                         nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    REQUIRE(tb::testing::run_sqlite_script(
+        tmp.path,
+        "CREATE TABLE threads (external_id TEXT PRIMARY KEY, team TEXT NOT NULL, channel TEXT NOT NULL, "
+        "thread_ts TEXT NOT NULL, ticket_id INTEGER NOT NULL, origin TEXT NOT NULL, card_ts TEXT NOT NULL "
+        "DEFAULT '', reacted INTEGER NOT NULL DEFAULT 0, duplicate_noticed INTEGER NOT NULL DEFAULT 0, "
+        "follows INTEGER);"
+        "INSERT INTO threads (external_id, team, channel, thread_ts, ticket_id, origin) "
+        "VALUES ('slack:T1:C1:1.0', 'T1', 'C1', '1.0', 42, 'Ev1');"));
     auto ledger = tb::store::make_sqlite_ledger(tmp.path);
     auto const found = run(ledger->find_by_ticket(42)).value();
     REQUIRE(found);

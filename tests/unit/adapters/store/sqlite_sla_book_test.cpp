@@ -4,13 +4,13 @@
 
 #include <filesystem>
 
-#include <sqlite3.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include "tests/support/process.hpp"
+#include "tests/support/sqlite_script.hpp"
 
 namespace {
 
@@ -94,14 +94,12 @@ TEST_CASE("sqlite sla book: tickets pending too long come the longest first, and
 
 TEST_CASE("sqlite sla book: a file from before the pending digest gets its column, its tickets kept") {
     TempBook tmp;
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(tmp.path.string().c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "CREATE TABLE sla_tickets (ticket_id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, "
-                             "tags TEXT NOT NULL, organization_id INTEGER, next_due INTEGER, group_name TEXT NOT NULL "
-                             "DEFAULT '', priority TEXT NOT NULL DEFAULT '');"
-                             "INSERT INTO sla_tickets (ticket_id, created_at, tags) VALUES (7, 1000, 'slack');",
-                         nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    REQUIRE(tb::testing::run_sqlite_script(
+        tmp.path,
+        "CREATE TABLE sla_tickets (ticket_id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, "
+        "tags TEXT NOT NULL, organization_id INTEGER, next_due INTEGER, group_name TEXT NOT NULL "
+        "DEFAULT '', priority TEXT NOT NULL DEFAULT '');"
+        "INSERT INTO sla_tickets (ticket_id, created_at, tags) VALUES (7, 1000, 'slack');"));
     auto book = tb::store::make_sqlite_sla_book(tmp.path);
     REQUIRE(run(book->record(7)).value().has_value());
     REQUIRE(run(book->schedule(7, std::nullopt, from_unix_ms(9'000))));
