@@ -4,7 +4,11 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 
 #include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
@@ -114,7 +118,7 @@ asio::awaitable<bot::ApiResult<Json>> WebCaller::post(char const* method, Json a
     request.url = api_url_ + "/" + std::string{method};
     request.body = args.dump();
     request.content_type = "application/json; charset=utf-8";
-    co_return co_await call(std::move(request));
+    co_return co_await call(method, std::move(request));
 }
 
 asio::awaitable<bot::ApiResult<Json>> WebCaller::get(char const* method, QueryArgs args) {
@@ -126,14 +130,51 @@ asio::awaitable<bot::ApiResult<Json>> WebCaller::get(char const* method, QueryAr
         request.url += separator + encoded(key) + "=" + encoded(value);
         separator = '&';
     }
-    co_return co_await call(std::move(request));
+    co_return co_await call(method, std::move(request));
 }
 
-asio::awaitable<bot::ApiResult<Json>> WebCaller::call(http::OutboundRequest request) {
+int WebCaller::tier_per_minute(std::string_view method) {
+    // The methods ticketbridge calls, as ../shared/specs/slack/rate-limit-tiers.json lists them.
+    static std::map<std::string_view, int> const tiers{
+        {"auth.test", 600},           {"chat.getPermalink", 600}, {"chat.postEphemeral", 100},
+        {"chat.update", 50},          {"chat.delete", 50},        {"conversations.replies", 50},
+        {"conversations.history", 50}, {"conversations.info", 50}, {"reactions.add", 50},
+        {"reactions.get", 50},        {"reactions.remove", 20},   {"users.info", 100},
+        {"users.lookupByEmail", 50},  {"usergroups.users.list", 20}, {"views.open", 100},
+        {"views.update", 100},        {"views.publish", 100},     {"files.info", 100},
+    };
+    auto const it = tiers.find(method);
+    return it == tiers.end() ? 0 : it->second;
+}
+
+std::shared_ptr<http::RequestBudget> WebCaller::budget_of(std::string_view method, bool limited) {
+    std::scoped_lock lock{mutex_};
+    if (auto const it = budgets_.find(method); it != budgets_.end()) return it->second;
+    auto const per_minute = tier_per_minute(method);
+    // chat.postMessage is limited per channel: one busy channel must not hold back the others.
+    if (!limited || per_minute == 0) return nullptr;
+    auto budget = std::make_shared<http::RequestBudget>(per_minute);
+    budgets_.emplace(std::string{method}, budget);
+    return budget;
+}
+
+asio::awaitable<bot::ApiResult<Json>> WebCaller::call(char const* method, http::OutboundRequest request) {
+    if (auto const budget = budget_of(method, false)) {
+        if (auto const wait = co_await budget->take()) {
+            co_return failure<Json>(bot::api_error(Kind::rate_limited,
+                                                   std::string{"held back: Slack limited "} + method, *wait));
+        }
+    }
     request.headers.emplace_back("Authorization", authorization_);
     auto sent = co_await client_.send(std::move(request));
     if (!sent) co_return failure<Json>(transport_error(sent.error()));
-    co_return read_answer(*sent);
+    auto answer = read_answer(*sent);
+    if (!answer && answer.error().kind == Kind::rate_limited) {
+        if (auto const budget = budget_of(method, true)) {
+            budget->pause(http::RequestBudget::Clock::now(), answer.error().retry_after.value_or(std::chrono::seconds{1}));
+        }
+    }
+    co_return answer;
 }
 
 bool WebCaller::may_get_token(std::string_view url) const {

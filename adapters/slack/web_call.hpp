@@ -1,6 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/client.hpp"
+#include "adapters/http/request_budget.hpp"
 #include "bot/ports/api_error.hpp"
 
 namespace tb::slack {
@@ -26,6 +31,8 @@ bot::ApiResult<Json> read_answer(http::Response const& response);
 // Transport failures (no HTTP answer): unavailable.
 bot::ApiError transport_error(error_code ec);
 
+// Slack's tiers are floors ("50+ a minute") and it allows bursts, so a method runs free until Slack
+// answers it 429; from then on its calls wait the Retry-After, then keep to its tier's pace.
 // Sends Web API calls with the bot token as a bearer. The token goes only into the
 // Authorization header of requests to the API host or Slack's file host; never into a URL,
 // a body or an error message.
@@ -46,8 +53,14 @@ public:
     // is `rejected` and nothing is sent. Slack answers such posts with a plain "ok".
     asio::awaitable<bot::ApiResult<void>> post_response(std::string url, Json body);
 
+    // Calls a minute of `method`'s tier (Tier 2: 20, 3: 50, 4: 100, special ones as listed); 0
+    // when it has none of ours (chat.postMessage goes by channel, see ChannelPacer).
+    static int tier_per_minute(std::string_view method);
+
 private:
-    asio::awaitable<bot::ApiResult<Json>> call(http::OutboundRequest request);
+    asio::awaitable<bot::ApiResult<Json>> call(char const* method, http::OutboundRequest request);
+    // The method's budget once Slack has limited it; none before.
+    std::shared_ptr<http::RequestBudget> budget_of(std::string_view method, bool limited);
     bool may_get_token(std::string_view url) const;
     bool may_respond_to(std::string const& url) const;
 
@@ -56,6 +69,8 @@ private:
     std::string api_host_;
     std::string api_origin_;  // scheme://host:port, lowercase, port always written
     std::string authorization_;
+    std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<http::RequestBudget>, std::less<>> budgets_;
 };
 
 }  // namespace tb::slack

@@ -1,4 +1,5 @@
 #include "adapters/slack/web_api.hpp"
+#include "adapters/slack/web_call.hpp"
 
 #include <chrono>
 #include <exception>
@@ -587,6 +588,24 @@ TEST_CASE("slack web api: errors map to the flows' kinds") {
         CHECK(limited.error().kind == Kind::rate_limited);
         CHECK(limited.error().retry_after == std::chrono::milliseconds{7000});
         CHECK(limited.error().transient());
+    }
+    SUBCASE("after a 429 the method waits out its Retry-After, then keeps to its tier; other methods go on") {
+        slack.fake.server().fail_next(Fault::status_429, 1, 5s);
+        auto const limited = slack.run(slack.chat->permalink(kChannel, kRoot));
+        REQUIRE_FALSE(limited.has_value());
+        CHECK(limited.error().kind == Kind::rate_limited);
+        auto const before = slack.fake.calls().size();
+        auto const held = slack.run(slack.chat->permalink(kChannel, kRoot));
+        REQUIRE_FALSE(held.has_value());
+        CHECK(held.error().kind == Kind::rate_limited);
+        CHECK(held.error().message == "held back: Slack limited chat.getPermalink");
+        REQUIRE(held.error().retry_after);
+        CHECK(*held.error().retry_after > 4s);
+        CHECK(slack.fake.calls().size() == before);  // Slack never saw it
+        CHECK(slack.run(slack.chat->post(kChannel, kRoot, "other methods go on")).has_value());
+        CHECK(slack.fake.calls().size() == before + 1);
+        CHECK(tb::slack::WebCaller::tier_per_minute("conversations.replies") == 50);
+        CHECK(tb::slack::WebCaller::tier_per_minute("chat.postMessage") == 0);
     }
     SUBCASE("posts to one channel are paced, and a turn more than 2 s away is told to come back") {
         slack.fake.enforce_channel_limit(true);
