@@ -90,7 +90,15 @@ asio::awaitable<Result<bool>> AsyncStore::record(bot::Delivery delivery) {
 
 asio::awaitable<Result<std::vector<bot::Job>>> AsyncStore::claim(std::size_t limit, bot::Instant now,
                                                                  std::chrono::seconds lease) {
-    ClaimRequest request{std::min(limit, limits_.max_claimed), now, lease};
+    ClaimRequest request{std::min(limit, limits_.max_claimed), now, lease, false};
+    auto [ec, jobs] = co_await submit(claims_, std::move(request));
+    if (ec) co_return Result<std::vector<bot::Job>>{boost::system::in_place_error, ec};
+    co_return Result<std::vector<bot::Job>>{boost::system::in_place_value, std::move(jobs)};
+}
+
+asio::awaitable<Result<std::vector<bot::Job>>> AsyncStore::claim_interactive(std::size_t limit, bot::Instant now,
+                                                                             std::chrono::seconds lease) {
+    ClaimRequest request{std::min(limit, limits_.max_claimed), now, lease, true};
     auto [ec, jobs] = co_await submit(claims_, std::move(request));
     if (ec) co_return Result<std::vector<bot::Job>>{boost::system::in_place_error, ec};
     co_return Result<std::vector<bot::Job>>{boost::system::in_place_value, std::move(jobs)};

@@ -36,6 +36,8 @@ public:
 
     // bot::Store
     asio::awaitable<Result<bool>> record(bot::Delivery delivery) override;
+    asio::awaitable<Result<std::vector<bot::Job>>> claim_interactive(std::size_t limit, bot::Instant now,
+                                                                     std::chrono::seconds lease) override;
     asio::awaitable<Result<std::vector<bot::Job>>> claim(std::size_t limit, bot::Instant now,
                                                          std::chrono::seconds lease) override;
     asio::awaitable<Result<void>> complete(bot::JobId id) override;

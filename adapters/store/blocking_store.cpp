@@ -13,8 +13,8 @@ Result<std::vector<bool>> BlockingStore::record(std::span<bot::Delivery const> d
 }
 
 Result<std::vector<bot::Job>> BlockingStore::claim(std::size_t limit, bot::Instant now,
-                                                   std::chrono::seconds lease) {
-    ClaimRequest const request{limit, now, lease};
+                                                   std::chrono::seconds lease, bool interactive_only) {
+    ClaimRequest const request{limit, now, lease, interactive_only};
     WriteBatch batch;
     batch.claims = std::span{&request, 1};
     batch.now = now;

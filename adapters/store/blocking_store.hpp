@@ -23,6 +23,7 @@ struct ClaimRequest {
     std::size_t limit{};
     bot::Instant now{};
     std::chrono::seconds lease{};
+    bool interactive_only = false;
 };
 
 // Everything one transaction writes, in this order: deliveries (each with its job), job
@@ -55,7 +56,7 @@ public:
     // One-call transactions over write(), for tests and tools.
     Result<std::vector<bool>> record(std::span<bot::Delivery const> deliveries);
     Result<std::vector<bot::Job>> claim(std::size_t limit, bot::Instant now,
-                                        std::chrono::seconds lease);
+                                        std::chrono::seconds lease, bool interactive_only = false);
     Result<void> complete(bot::JobId id, bot::Instant now);
     Result<void> retry(bot::JobId id, bot::Instant due, std::string reason, bot::Instant now);
     Result<void> bury(bot::JobId id, std::string reason, bot::Instant now);

@@ -55,25 +55,16 @@ asio::awaitable<void> JobRunner::run() {
     co_await asio::post(strand_, asio::use_awaitable);  // all state lives on the strand
     while (!stopping_) {
         woken_ = false;
-        auto const room = settings_.concurrency - in_flight_;
-        std::size_t claimed = 0;
-        if (room > 0) {
-            auto jobs = co_await store_.claim(room, clock_.now(), settings_.lease);
-            co_await asio::post(strand_, asio::use_awaitable);
-            if (!jobs) {
-                observer_.store_failed(jobs.error());
-            } else {
-                claimed = jobs->size();
-                for (auto& job : *jobs) {
-                    ++in_flight_;
-                    auto work = attempt(std::move(job));
-                    asio::co_spawn(strand_, std::move(work), asio::detached);
-                }
-            }
-        }
+        // Interactive work first, in any free slot; then the rest, leaving the reserved slots.
+        auto const interactive = co_await claim(settings_.concurrency - in_flight_, true);
+        auto const reserved = std::min(settings_.reserved_for_interactive, settings_.concurrency - 1);
+        auto const bulk_cap = settings_.concurrency - reserved;
+        auto const bulk_room = std::min(settings_.concurrency - in_flight_,
+                                        bulk_in_flight_ < bulk_cap ? bulk_cap - bulk_in_flight_ : 0);
+        auto const bulk = co_await claim(bulk_room, false);
         if (stopping_) break;
         // A full batch means more may be waiting: look again at once, unless we are full.
-        if (claimed > 0 && claimed == room) continue;
+        if (interactive.full || bulk.full) continue;
         if (woken_) continue;
         wakeup_.expires_after(settings_.idle_poll);
         co_await wakeup_.async_wait(use_nothrow);
@@ -83,6 +74,28 @@ asio::awaitable<void> JobRunner::run() {
         wakeup_.expires_after(std::chrono::milliseconds{20});
         co_await wakeup_.async_wait(use_nothrow);
     }
+}
+
+asio::awaitable<JobRunner::Claimed> JobRunner::claim(std::size_t room, bool interactive_only) {
+    if (room == 0 || stopping_) co_return Claimed{};
+    Result<std::vector<Job>> jobs;
+    if (interactive_only) {
+        jobs = co_await store_.claim_interactive(room, clock_.now(), settings_.lease);
+    } else {
+        jobs = co_await store_.claim(room, clock_.now(), settings_.lease);
+    }
+    co_await asio::post(strand_, asio::use_awaitable);
+    if (!jobs) {
+        observer_.store_failed(jobs.error());
+        co_return Claimed{};
+    }
+    for (auto& job : *jobs) {
+        ++in_flight_;
+        if (!is_interactive(job.source)) ++bulk_in_flight_;
+        auto work = attempt(std::move(job));
+        asio::co_spawn(strand_, std::move(work), asio::detached);
+    }
+    co_return Claimed{jobs->size() == room};
 }
 
 asio::awaitable<void> JobRunner::attempt(Job job) {
@@ -97,6 +110,7 @@ asio::awaitable<void> JobRunner::attempt(Job job) {
     co_await settle(job, outcome, since(clock_, start));
     co_await asio::post(strand_, asio::use_awaitable);
     --in_flight_;
+    if (!is_interactive(job.source)) --bulk_in_flight_;
     // A slot is free: something may be waiting for it.
     if (!stopping_) wakeup_.cancel();
 }

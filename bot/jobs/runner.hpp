@@ -53,6 +53,9 @@ public:
 
 struct RunnerSettings {
     std::size_t concurrency = 32;
+    // Slots only commands and button presses may use, so a backlog of slow work (a Zendesk budget
+    // spent, a channel paced) never keeps someone waiting on a modal or an answer.
+    std::size_t reserved_for_interactive = 4;
     std::chrono::seconds lease{120};
     std::chrono::milliseconds idle_poll{1'000};
     // How long stop() waits for jobs in flight; their leases make them run again later.
@@ -77,6 +80,10 @@ public:
     std::size_t in_flight() const noexcept { return in_flight_; }
 
 private:
+    struct Claimed {
+        bool full = false;  // as many as there was room for: more may be waiting
+    };
+    asio::awaitable<Claimed> claim(std::size_t room, bool interactive_only);
     asio::awaitable<void> attempt(Job job);
     bool given_up(JobOutcome const& outcome, int attempts) const;
     asio::awaitable<void> settle(Job const& job, JobOutcome const& outcome,
@@ -91,6 +98,7 @@ private:
     asio::steady_timer wakeup_;
     std::mt19937_64 random_{std::random_device{}()};
     std::size_t in_flight_ = 0;
+    std::size_t bulk_in_flight_ = 0;  // of in_flight_, the jobs nobody is waiting on
     bool stopping_ = false;
     bool woken_ = false;
 };

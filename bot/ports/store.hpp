@@ -19,6 +19,10 @@ namespace asio = boost::asio;
 enum class Source { slack_event, slack_command, slack_interaction, zendesk_webhook, scheduled };
 
 char const* to_string(Source source) noexcept;
+// Commands and button presses: somebody is waiting on them.
+constexpr bool is_interactive(Source source) noexcept {
+    return source == Source::slack_command || source == Source::slack_interaction;
+}
 
 // One accepted inbound request, as it arrived.
 struct Delivery {
@@ -62,6 +66,10 @@ public:
     // lease runs out without an outcome (its worker died) is claimable again.
     virtual asio::awaitable<Result<std::vector<Job>>> claim(std::size_t limit, Instant now,
                                                            std::chrono::seconds lease) = 0;
+    // The same, but only work somebody is waiting on: commands and button presses. (Every claim
+    // takes those first.)
+    virtual asio::awaitable<Result<std::vector<Job>>> claim_interactive(std::size_t limit, Instant now,
+                                                                       std::chrono::seconds lease) = 0;
 
     virtual asio::awaitable<Result<void>> complete(JobId id) = 0;
     // Returns the job to the queue, due at `due`, remembering why it failed.

@@ -44,10 +44,18 @@ public:
     }
     asio::awaitable<Result<std::vector<bot::Job>>> claim(std::size_t limit, bot::Instant now,
                                                          std::chrono::seconds lease) override {
+        co_return take(limit, now, lease, false);
+    }
+    asio::awaitable<Result<std::vector<bot::Job>>> claim_interactive(std::size_t limit, bot::Instant now,
+                                                                     std::chrono::seconds lease) override {
+        co_return take(limit, now, lease, true);
+    }
+    std::vector<bot::Job> take(std::size_t limit, bot::Instant now, std::chrono::seconds lease, bool interactive_only) {
         std::lock_guard lock{mutex_};
         std::vector<bot::Job> out;
         for (auto& [id, row] : rows_) {
             if (out.size() >= limit) break;
+            if (interactive_only && !bot::is_interactive(row.job.source)) continue;
             bool const due = (row.state == "pending" && row.due <= now) ||
                              (row.state == "running" && row.lease_until <= now);
             if (!due) continue;
@@ -57,7 +65,7 @@ public:
             row.job.attempts += 1;
             out.push_back(job);
         }
-        co_return out;
+        return out;
     }
     asio::awaitable<Result<void>> complete(bot::JobId id) override {
         std::lock_guard lock{mutex_};

@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     updated_at   INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs (due_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS jobs_due_interactive ON jobs (due_at)
+    WHERE state = 'pending' AND (source = 'slack_command' OR source = 'slack_interaction');
 CREATE INDEX IF NOT EXISTS jobs_leased ON jobs (lease_until) WHERE state = 'running';
 CREATE INDEX IF NOT EXISTS jobs_dead ON jobs (id) WHERE state = 'dead';
 )sql";
@@ -53,6 +55,7 @@ void ensure_schema(sqlite3* db) {
         if (has_old_jobs_table(db)) {
             exec(db, R"sql(
                 DROP INDEX IF EXISTS jobs_due;
+                DROP INDEX IF EXISTS jobs_due_interactive;
                 DROP INDEX IF EXISTS jobs_leased;
                 DROP INDEX IF EXISTS jobs_dead;
                 ALTER TABLE jobs RENAME TO jobs_before_check_change;)sql");

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -123,6 +124,12 @@ private:
         // reads at most 2 × limit rows however long the backlog is; then each chosen job is
         // leased by its rowid. (One UPDATE … WHERE id IN (…) RETURNING would build three
         // temporary b-trees per claim.)
+        // Someone waits on a command or a button (a response_url, a trigger_id that expires in
+        // 3 s): those go ahead of any backlog of events, copies and catch-ups.
+        interactive_ = Statement{db_, R"sql(
+            SELECT id, source, delivery_id, payload, attempts, created_at, due_at FROM jobs
+            WHERE state = 'pending' AND (source = 'slack_command' OR source = 'slack_interaction')
+              AND due_at <= ?1 ORDER BY due_at LIMIT ?2)sql"};
         due_ = Statement{db_, R"sql(
             SELECT id, source, delivery_id, payload, attempts, created_at, due_at FROM jobs
             WHERE state = 'pending' AND due_at <= ?1 ORDER BY due_at LIMIT ?2)sql"};
@@ -145,6 +152,7 @@ private:
     void statements_clear() {
         insert_delivery_ = {};
         insert_job_ = {};
+        interactive_ = {};
         due_ = {};
         expired_ = {};
         lease_ = {};
@@ -209,8 +217,11 @@ private:
         std::vector<bot::Job> jobs;
         if (c.limit == 0) return jobs;
         auto const now_ms = bot::to_unix_ms(c.now);
-        std::vector<std::pair<std::int64_t, bot::Job>> due;  // (due at, job)
-        for (auto* arm : {&due_, &expired_}) {
+        std::vector<std::pair<std::pair<int, std::int64_t>, bot::Job>> due;  // ((lane, due at), job)
+        std::unordered_set<std::int64_t> seen;  // an interactive job also comes up in the due arm
+        for (auto* arm : {&interactive_, &due_, &expired_}) {
+            int const lane = arm == &interactive_ ? 0 : 1;
+            if (c.interactive_only && lane != 0) break;
             arm->reset();
             arm->bind(1, now_ms);
             arm->bind(2, static_cast<std::int64_t>(c.limit));
@@ -218,6 +229,7 @@ private:
                 auto const rc = arm->step();
                 if (rc == SQLITE_DONE) break;
                 if (rc != SQLITE_ROW) return failed("claim");
+                if (!seen.insert(arm->column_int64(0)).second) continue;
                 bot::Job job;
                 job.id = arm->column_int64(0);
                 job.source = source_from(arm->column_text(1));
@@ -225,11 +237,11 @@ private:
                 job.payload = arm->column_text(3);
                 job.attempts = static_cast<int>(arm->column_int64(4));
                 job.created_at = bot::from_unix_ms(arm->column_int64(5));
-                due.emplace_back(arm->column_int64(6), std::move(job));
+                due.emplace_back(std::pair{lane, arm->column_int64(6)}, std::move(job));
             }
             arm->reset();
         }
-        // Both arms are in due order; together, the earliest `limit` of them.
+        // Each arm is in due order; together, interactive work first, then the earliest due.
         std::stable_sort(due.begin(), due.end(),
                          [](auto const& a, auto const& b) { return a.first < b.first; });
         if (due.size() > c.limit) due.resize(c.limit);
@@ -255,7 +267,7 @@ private:
 
     sqlite3* db_ = nullptr;
     std::mutex mutex_;
-    Statement insert_delivery_, insert_job_, due_, expired_, lease_, complete_, retry_, bury_, count_;
+    Statement insert_delivery_, insert_job_, interactive_, due_, expired_, lease_, complete_, retry_, bury_, count_;
     Statement begin_, commit_;
     std::optional<WalCheckpointer> checkpointer_;
 };

@@ -173,6 +173,24 @@ TEST_CASE("sqlite store: claims take the earliest due jobs first, expired leases
     CHECK((*last)[0].attempts == 1);
 }
 
+TEST_CASE("sqlite store: commands and button presses are claimed ahead of an older backlog") {
+    TempDb db;
+    tb::fakes::FakeClock clock;
+    auto store = tb::store::make_sqlite_store(db.path);
+    auto const t0 = clock.now();
+    store->record(burst(0, 500, t0));
+    store->record(std::vector<Delivery>{delivery("press", t0 + 1s, Source::slack_interaction),
+                                        delivery("cmd", t0 + 2s, Source::slack_command)});
+    auto const first = store->claim(3, t0 + 10s, 60s);
+    REQUIRE(first->size() == 3);
+    CHECK((*first)[0].delivery_id == "press");
+    CHECK((*first)[1].delivery_id == "cmd");
+    CHECK((*first)[2].source == Source::slack_event);
+    auto const rest = store->claim(1000, t0 + 10s, 60s);
+    CHECK(rest->size() == 499);  // each job once
+    CHECK(std::none_of(rest->begin(), rest->end(), [](auto const& j) { return j.source != Source::slack_event; }));
+}
+
 TEST_CASE("sqlite store: a claim does not sort the backlog (it walks the due index)") {
     TempDb db;
     tb::fakes::FakeClock clock;
@@ -192,6 +210,15 @@ TEST_CASE("sqlite store: a claim does not sort the backlog (it walks the due ind
     sqlite3_finalize(plan);
     CHECK(detail.find("jobs_due") != std::string::npos);
     CHECK(detail.find("TEMP B-TREE") == std::string::npos);
+    REQUIRE(sqlite3_prepare_v2(raw.db, R"sql(EXPLAIN QUERY PLAN
+        SELECT id FROM jobs WHERE state = 'pending' AND (source = 'slack_command' OR source = 'slack_interaction')
+          AND due_at <= ?1 ORDER BY due_at LIMIT ?2)sql",
+                               -1, &plan, nullptr) == SQLITE_OK);
+    std::string interactive;
+    while (sqlite3_step(plan) == SQLITE_ROW) interactive += reinterpret_cast<char const*>(sqlite3_column_text(plan, 3));
+    sqlite3_finalize(plan);
+    CHECK_MESSAGE(interactive.find("jobs_due_interactive") != std::string::npos, interactive);
+    CHECK(interactive.find("TEMP B-TREE") == std::string::npos);
     auto const start = std::chrono::steady_clock::now();
     for (int i = 0; i < 50; ++i) REQUIRE(store->claim(32, clock.now(), 60s)->size() == 32);
     auto const took = std::chrono::steady_clock::now() - start;

@@ -3,11 +3,15 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "tests/fakes/fake_clock.hpp"
 #include "tests/fakes/memory_store.hpp"
@@ -160,4 +164,52 @@ TEST_CASE("runner: stop() lets jobs in flight finish and returns") {
     h.io.run_for(50ms);
     CHECK(h.finished);
     CHECK(h.store.row(1).state == "done");
+}
+
+TEST_CASE("runner: a backlog of slow work leaves slots for commands and button presses, which go first") {
+    asio::io_context io;
+    tb::fakes::FakeClock clock;
+    tb::fakes::MemoryStore store;
+    RecordingObserver observer;
+    std::vector<std::string> started;
+    std::vector<std::shared_ptr<asio::steady_timer>> slow;  // bulk jobs wait on these until released
+    bool released = false;
+    tb::bot::RunnerSettings settings;
+    settings.idle_poll = 1ms;
+    settings.concurrency = 4;
+    settings.reserved_for_interactive = 1;
+    auto handler = [&](Job job) -> asio::awaitable<JobOutcome> {
+        started.push_back(job.delivery_id);
+        if (!tb::bot::is_interactive(job.source) && !released) {
+            auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::hours{1});
+            slow.push_back(timer);
+            tb::error_code ignored;
+            co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        }
+        co_return JobOutcome::done();
+    };
+    auto const add = [&](tb::bot::Source source, std::string id) {
+        asio::co_spawn(io, store.record({source, std::move(id), "{}", clock.now()}), asio::detached);
+    };
+    for (int i = 0; i < 10; ++i) add(tb::bot::Source::slack_event, "Ev" + std::to_string(i));
+    tb::bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, settings};
+    asio::co_spawn(io, runner.run(), asio::detached);
+    io.run_for(50ms);
+    CHECK(started.size() == 3);  // four slots, one kept
+    CHECK(runner.in_flight() == 3);
+
+    add(tb::bot::Source::slack_command, "cmd");
+    add(tb::bot::Source::slack_event, "EvLate");
+    add(tb::bot::Source::slack_interaction, "press");
+    io.run_for(50ms);
+    REQUIRE(started.size() == 5);
+    CHECK(started[3] == "cmd");
+    CHECK(started[4] == "press");
+
+    released = true;  // the backlog moves again
+    for (auto const& timer : slow) timer->cancel();
+    io.run_for(100ms);
+    CHECK(started.size() == 13);
+    runner.stop();
+    io.run_for(50ms);
 }
