@@ -153,14 +153,15 @@ int Service::run() {
     http::HttpClient client{io.get_executor(), http::ClientSettings{},
                             outbound_counter(metrics, secrets.slack_api_url, secrets.zendesk_url)};
     auto chat = slack::make_slack_chat(client, secrets.slack_api_url, secrets.slack_bot_token);
-    auto desk = zendesk::make_zendesk_desk(
+    auto desks = zendesk::make_zendesk_desks(
         client, secrets.zendesk_url,
         zendesk::ZendeskAuth{secrets.zendesk_email, secrets.zendesk_api_token, secrets.zendesk_oauth_token},
         settings.zendesk.requests_per_minute);
+    auto& desk = desks.bulk;
     LoggingFlowObserver flow_observer{metrics};
     bot::TicketFlows flows{settings, *chat, *desk, *ledger, clock, flow_observer};
     LoggingCommandObserver command_observer{metrics};
-    bot::TicketCommands commands{settings, *chat, *desk, *ledger, clock, command_observer};
+    bot::TicketCommands commands{settings, *chat, *desks.interactive, *ledger, clock, command_observer};
     bot::DeskSync sync{settings, *chat, *desk, *ledger, flow_observer};
     bot::MissedChanges missed{*desk, *ledger, sync, clock};
     bot::WorkingCalendar const calendar{settings.sla.calendar};
@@ -179,7 +180,7 @@ int Service::run() {
     std::vector<bot::ScheduledTask> tasks{{bot::kCatchUpTask, settings.zendesk.catch_up_every},
                                           {bot::kSlaScanTask, options_.sla_scan_every}};
     bot::Scheduler scheduler{io.get_executor(), store, clock, std::move(tasks), [&runner] { runner.wake(); }};
-    auto form_check = [&desk = *desk](bot::TicketForm form) { return check_form(desk, std::move(form)); };
+    auto form_check = [&desk = *desks.interactive](bot::TicketForm form) { return check_form(desk, std::move(form)); };
     slack::SlackIntake slack_intake{secrets.slack_signing_secret, context, form_check};
     zendesk::ZendeskIntake zendesk_intake{secrets.zendesk_webhook_secret, context};
 

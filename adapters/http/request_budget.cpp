@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -17,20 +18,26 @@ using std::chrono::milliseconds;
 // The burst and the even pace together never exceed `per_minute` in any sliding minute.
 int burst_of(int per_minute) { return std::max(1, per_minute / 20); }
 
+// The part of the burst only interactive calls may use: about a second of turns.
+constexpr milliseconds kInteractiveHeadroom{1000};
+
 }  // namespace
 
-RequestBudget::RequestBudget(int per_minute, milliseconds max_wait)
+RequestBudget::RequestBudget(int per_minute, milliseconds max_wait, milliseconds bulk_max_wait)
     : per_minute_{std::max(1, per_minute)},
       // Rounded up: a microsecond short each time would let one more into a minute.
       interval_{(microseconds{std::chrono::minutes{1}} + microseconds{per_minute_ - burst_of(per_minute_)}) /
                 (per_minute_ - burst_of(per_minute_) + 1)},
       tolerance_{interval_ * (burst_of(per_minute_) - 1)},
-      max_wait_{max_wait} {}
+      bulk_tolerance_{std::max(microseconds{0}, tolerance_ - microseconds{kInteractiveHeadroom})},
+      max_wait_{max_wait},
+      bulk_max_wait_{bulk_max_wait} {}
 
-std::optional<milliseconds> RequestBudget::reserve(Clock::time_point now, milliseconds max_wait) {
+std::optional<milliseconds> RequestBudget::reserve(Clock::time_point now, milliseconds max_wait, Lane lane) {
     std::lock_guard lock{mutex_};
     auto const due = std::max({theoretical_, now, paused_until_});
-    auto const slot = std::max({due - tolerance_, now, paused_until_});
+    auto const ahead = lane == Lane::interactive ? tolerance_ : bulk_tolerance_;
+    auto const slot = std::max({due - ahead, now, paused_until_});
     if (slot - now > max_wait) return std::chrono::ceil<milliseconds>(slot - now);
     theoretical_ = due + interval_;
     if (slot <= now) return std::nullopt;
@@ -44,16 +51,28 @@ void RequestBudget::pause(Clock::time_point now, milliseconds wait) {
     theoretical_ = std::max(theoretical_, paused_until_ + tolerance_);
 }
 
-asio::awaitable<std::optional<milliseconds>> RequestBudget::take() {
-    auto const now = Clock::now();
-    auto const wait = reserve(now, max_wait_);
-    if (!wait) co_return std::nullopt;
-    if (*wait > max_wait_) co_return wait;
+asio::awaitable<std::optional<milliseconds>> RequestBudget::take(Lane lane) {
     auto const executor = co_await asio::this_coro::executor;
-    asio::steady_timer timer{executor, now + *wait};
+    asio::steady_timer timer{executor};
     boost::system::error_code ignored;  // cancelled at shutdown: go anyway, the service decides
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-    co_return std::nullopt;
+    auto const start = Clock::now();
+    if (lane == Lane::interactive) {
+        auto const wait = reserve(start, max_wait_, lane);
+        if (!wait) co_return std::nullopt;
+        if (*wait > max_wait_) co_return wait;
+        timer.expires_at(start + *wait);
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        co_return std::nullopt;
+    }
+    while (true) {
+        auto const now = Clock::now();
+        auto const wait = reserve(now, milliseconds{0}, lane);
+        if (!wait) co_return std::nullopt;
+        if (now + *wait - start > bulk_max_wait_) co_return wait;
+        timer.expires_at(now + *wait);
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        if (ignored == asio::error::operation_aborted) co_return std::nullopt;
+    }
 }
 
 }  // namespace tb::http

@@ -80,9 +80,9 @@ std::optional<std::string> search_query(bot::TicketQuery const& query) {
 
 class ZendeskDesk final : public bot::TicketDesk {
 public:
-    ZendeskDesk(http::HttpClient& client, std::string base_url, ZendeskAuth const& auth, int requests_per_minute)
-        : api_{client, std::move(base_url), authorization_header(auth),
-               requests_per_minute > 0 ? std::make_shared<http::RequestBudget>(requests_per_minute) : nullptr} {}
+    ZendeskDesk(http::HttpClient& client, std::string base_url, ZendeskAuth const& auth,
+                std::shared_ptr<http::RequestBudget> budget, http::RequestBudget::Lane lane)
+        : api_{client, std::move(base_url), authorization_header(auth), std::move(budget), lane} {}
 
     // bot::TicketDesk
     asio::awaitable<ApiResult<bot::Ticket>> create(bot::NewTicket ticket,
@@ -370,9 +370,25 @@ std::string authorization_header(ZendeskAuth const& auth) {
     return "Basic " + http::to_base64(auth.email + "/token:" + auth.api_token);
 }
 
+namespace {
+
+std::shared_ptr<http::RequestBudget> budget_of(int requests_per_minute) {
+    return requests_per_minute > 0 ? std::make_shared<http::RequestBudget>(requests_per_minute) : nullptr;
+}
+
+}  // namespace
+
 std::unique_ptr<bot::TicketDesk> make_zendesk_desk(http::HttpClient& client, std::string zendesk_url,
                                                    ZendeskAuth auth, int requests_per_minute) {
-    return std::make_unique<ZendeskDesk>(client, std::move(zendesk_url), auth, requests_per_minute);
+    return std::make_unique<ZendeskDesk>(client, std::move(zendesk_url), auth, budget_of(requests_per_minute),
+                                         http::RequestBudget::Lane::bulk);
+}
+
+ZendeskDesks make_zendesk_desks(http::HttpClient& client, std::string const& zendesk_url, ZendeskAuth const& auth,
+                                int requests_per_minute) {
+    auto budget = budget_of(requests_per_minute);
+    return {std::make_unique<ZendeskDesk>(client, zendesk_url, auth, budget, http::RequestBudget::Lane::bulk),
+            std::make_unique<ZendeskDesk>(client, zendesk_url, auth, budget, http::RequestBudget::Lane::interactive)};
 }
 
 }  // namespace tb::zendesk

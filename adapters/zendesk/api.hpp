@@ -24,4 +24,13 @@ std::string authorization_header(ZendeskAuth const& auth);
 std::unique_ptr<bot::TicketDesk> make_zendesk_desk(http::HttpClient& client, std::string zendesk_url,
                                                    ZendeskAuth auth, int requests_per_minute = 0);
 
+// Two views of one account and one budget: `interactive` for commands and buttons, whose calls
+// take their turn ahead of `bulk`'s backlog (copies, catch-ups, SLA, new tickets).
+struct ZendeskDesks {
+    std::unique_ptr<bot::TicketDesk> bulk;
+    std::unique_ptr<bot::TicketDesk> interactive;
+};
+ZendeskDesks make_zendesk_desks(http::HttpClient& client, std::string const& zendesk_url, ZendeskAuth const& auth,
+                                int requests_per_minute);
+
 }  // namespace tb::zendesk

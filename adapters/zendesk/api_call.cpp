@@ -179,17 +179,18 @@ bot::ApiResult<Json> read_answer(http::Response const& response) {
 }
 
 ApiCaller::ApiCaller(http::HttpClient& client, std::string base_url, std::string authorization,
-                     std::shared_ptr<http::RequestBudget> budget)
+                     std::shared_ptr<http::RequestBudget> budget, http::RequestBudget::Lane lane)
     : client_{client},
       base_url_{std::move(base_url)},
       authorization_{std::move(authorization)},
-      budget_{std::move(budget)} {
+      budget_{std::move(budget)},
+      lane_{lane} {
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
 asio::awaitable<bot::ApiResult<Json>> ApiCaller::send(http::OutboundRequest request) {
     if (budget_) {
-        if (auto const wait = co_await budget_->take()) {
+        if (auto const wait = co_await budget_->take(lane_)) {
             co_return failure(Kind::rate_limited,
                               "held back: the account's " + std::to_string(budget_->per_minute()) +
                                   " requests a minute (zendesk.requests_per_minute) are spent",

@@ -48,8 +48,10 @@ class ApiCaller {
 public:
     // `budget`: the account's requests a minute (zendesk.requests_per_minute), shared by every
     // caller; none for one-off commands.
+    // `lane`: whether somebody waits on these calls (their turns come first).
     ApiCaller(http::HttpClient& client, std::string base_url, std::string authorization,
-              std::shared_ptr<http::RequestBudget> budget = nullptr);
+              std::shared_ptr<http::RequestBudget> budget = nullptr,
+              http::RequestBudget::Lane lane = http::RequestBudget::Lane::bulk);
 
     // `request.url` is the path and query below the account ("/api/v2/tickets/1").
     asio::awaitable<bot::ApiResult<Json>> send(http::OutboundRequest request);
@@ -66,6 +68,7 @@ private:
     std::string base_url_;
     std::string authorization_;
     std::shared_ptr<http::RequestBudget> budget_;
+    http::RequestBudget::Lane lane_;
 };
 
 }  // namespace tb::zendesk

@@ -11,13 +11,15 @@ namespace {
 using namespace std::chrono_literals;
 using tb::http::RequestBudget;
 using Clock = RequestBudget::Clock;
+using Lane = RequestBudget::Lane;
 
 // Takes each turn as soon as the budget allows, for `span`; the send times.
-std::deque<Clock::time_point> drain(RequestBudget& budget, Clock::time_point start, Clock::duration span) {
+std::deque<Clock::time_point> drain(RequestBudget& budget, Clock::time_point start, Clock::duration span,
+                                    Lane lane = Lane::bulk) {
     std::deque<Clock::time_point> sent;
     auto now = start;
     while (now < start + span) {
-        auto const wait = budget.reserve(now, 1h);
+        auto const wait = budget.reserve(now, 1h, lane);
         now += wait.value_or(0ms);
         if (now < start + span) sent.push_back(now);
     }
@@ -38,8 +40,8 @@ std::size_t most_in_any_minute(std::deque<Clock::time_point> const& sent) {
 TEST_CASE("request budget: a twentieth at once, then an even pace; never more than the budget in any minute") {
     RequestBudget budget{700};
     auto const start = Clock::time_point{} + 1h;
-    for (int i = 0; i < 35; ++i) CHECK_FALSE(budget.reserve(start, 0ms).has_value());
-    auto const next = budget.reserve(start, 0ms);
+    for (int i = 0; i < 35; ++i) CHECK_FALSE(budget.reserve(start, 0ms, Lane::interactive).has_value());
+    auto const next = budget.reserve(start, 0ms, Lane::interactive);
     REQUIRE(next.has_value());
     CHECK(*next >= 85ms);  // a minute over the 666 that follow the burst
     CHECK(*next <= 95ms);
@@ -54,12 +56,12 @@ TEST_CASE("request budget: a twentieth at once, then an even pace; never more th
 TEST_CASE("request budget: a turn too far off is not taken, so a later caller is not pushed back") {
     RequestBudget budget{60};  // 3 at once, then about one a second
     auto const start = Clock::time_point{} + 1h;
-    for (int i = 0; i < 3; ++i) CHECK_FALSE(budget.reserve(start, 0ms).has_value());
-    auto const told = budget.reserve(start, 500ms);
+    for (int i = 0; i < 3; ++i) CHECK_FALSE(budget.reserve(start, 0ms, Lane::interactive).has_value());
+    auto const told = budget.reserve(start, 500ms, Lane::interactive);
     REQUIRE(told.has_value());
     CHECK(*told > 500ms);
-    CHECK(budget.reserve(start, 500ms) == told);  // asking again costs nothing
-    auto const waited = budget.reserve(start, 2s);
+    CHECK(budget.reserve(start, 500ms, Lane::interactive) == told);  // asking again costs nothing
+    auto const waited = budget.reserve(start, 2s, Lane::interactive);
     REQUIRE(waited.has_value());
     CHECK(*waited == *told);  // within reach: taken, after that wait
 }
@@ -68,11 +70,35 @@ TEST_CASE("request budget: a pause (429, or none left) holds every caller, then 
     RequestBudget budget{700};
     auto const start = Clock::time_point{} + 1h;
     budget.pause(start, 3s);
-    auto const first = budget.reserve(start, 0ms);
+    auto const first = budget.reserve(start, 0ms, Lane::interactive);
     REQUIRE(first.has_value());
     CHECK(*first == 3000ms);
-    CHECK_FALSE(budget.reserve(start + 3s, 0ms).has_value());
-    auto const second = budget.reserve(start + 3s, 0ms);
+    CHECK_FALSE(budget.reserve(start + 3s, 0ms, Lane::interactive).has_value());
+    auto const second = budget.reserve(start + 3s, 0ms, Lane::interactive);
     REQUIRE(second.has_value());
     CHECK(*second > 0ms);
+}
+
+TEST_CASE("request budget: while a backlog of bulk calls takes every turn it may, a command's call still goes at once") {
+    RequestBudget budget{700};
+    auto const start = Clock::time_point{} + 1h;
+    int bulk_went = 0;
+    while (!budget.reserve(start, 0ms, Lane::bulk)) ++bulk_went;  // bulk calls book nothing ahead
+    CHECK(bulk_went >= 20);
+    CHECK(bulk_went < 35);
+    for (int i = 0; i < 5; ++i) CHECK_FALSE(budget.reserve(start, 0ms, Lane::interactive).has_value());
+    auto const later = start + 400ms;  // the backlog takes each turn as it comes; commands still find one
+    while (!budget.reserve(later, 0ms, Lane::bulk)) ++bulk_went;
+    CHECK_FALSE(budget.reserve(later, 0ms, Lane::interactive).has_value());
+
+    RequestBudget mixed{700};  // both lanes flat out: still never over the budget
+    std::deque<Clock::time_point> sent;
+    auto now = start;
+    for (int i = 0; now < start + 5min; ++i) {
+        auto const wait = mixed.reserve(now, 1h, i % 7 == 0 ? Lane::interactive : Lane::bulk);
+        now += wait.value_or(0ms);
+        sent.push_back(now);
+    }
+    CHECK(most_in_any_minute(sent) <= 700);
+    CHECK(sent.size() >= 5 * 665);
 }

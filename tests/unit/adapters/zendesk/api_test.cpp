@@ -361,8 +361,9 @@ TEST_CASE("zendesk api: requests stay within the account's budget, and a 429 or 
     auto const made = zd.create();
     auto const sent = [&] { return zd.fake.requests().size(); };
 
-    SUBCASE("zendesk.requests_per_minute: 6 lets one go, then one in ten seconds") {
-        auto budgeted = tb::zendesk::make_zendesk_desk(zd.client, zd.fake.base_url(), ZendeskAuth{kEmail, kToken, {}}, 6);
+    SUBCASE("zendesk.requests_per_minute: 6 lets one go, then one in ten seconds; a command is not kept waiting") {
+        auto desks = tb::zendesk::make_zendesk_desks(zd.client, zd.fake.base_url(), ZendeskAuth{kEmail, kToken, {}}, 6);
+        auto& budgeted = desks.interactive;
         CHECK(zd.run(budgeted->get(made.id)).has_value());
         auto const before = sent();
         auto const held = zd.run(budgeted->get(made.id));
@@ -373,9 +374,16 @@ TEST_CASE("zendesk api: requests stay within the account's budget, and a 429 or 
         CHECK(*held.error().retry_after > 9s);
         CHECK(sent() == before);  // Zendesk never saw it
     }
+    SUBCASE("bulk work waits its turn in place instead of coming back later") {
+        auto desks = tb::zendesk::make_zendesk_desks(zd.client, zd.fake.base_url(), ZendeskAuth{kEmail, kToken, {}}, 60);
+        auto const started = std::chrono::steady_clock::now();
+        for (int i = 0; i < 3; ++i) CHECK(zd.run(desks.bulk->get(made.id)).has_value());
+        CHECK(std::chrono::steady_clock::now() - started > 500ms);  // the third waited for its turn
+        CHECK(zd.run(desks.interactive->get(made.id)).has_value());  // and a command still has one
+    }
     SUBCASE("after a 429 every caller waits its Retry-After") {
         auto budgeted = tb::zendesk::make_zendesk_desk(zd.client, zd.fake.base_url(), ZendeskAuth{kEmail, kToken, {}}, 700);
-        zd.fake.server().fail_next(Fault::status_429, 1, 5s);
+        zd.fake.server().fail_next(Fault::status_429, 1, 45s);  // longer than bulk work waits in place
         auto const limited = zd.run(budgeted->get(made.id));
         REQUIRE_FALSE(limited.has_value());
         CHECK(limited.error().kind == Kind::rate_limited);
@@ -384,11 +392,12 @@ TEST_CASE("zendesk api: requests stay within the account's budget, and a 429 or 
         REQUIRE_FALSE(held.has_value());
         CHECK(held.error().kind == Kind::rate_limited);
         REQUIRE(held.error().retry_after);
-        CHECK(*held.error().retry_after > 4s);
+        CHECK(*held.error().retry_after > 40s);
         CHECK(sent() == before);
     }
     SUBCASE("X-Rate-Limit-Remaining: 0 (other clients spent the minute) holds back the next") {
-        auto budgeted = tb::zendesk::make_zendesk_desk(zd.client, zd.fake.base_url(), ZendeskAuth{kEmail, kToken, {}}, 700);
+        auto desks = tb::zendesk::make_zendesk_desks(zd.client, zd.fake.base_url(), ZendeskAuth{kEmail, kToken, {}}, 700);
+        auto& budgeted = desks.interactive;
         zd.fake.set_requests_per_minute(static_cast<int>(sent()) + 1);  // this call spends the last one
         CHECK(zd.run(budgeted->get(made.id)).has_value());
         auto const before = sent();
