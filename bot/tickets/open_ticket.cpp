@@ -20,7 +20,18 @@ std::string channel_label(Settings const& settings, std::string const& channel) 
 
 }  // namespace
 
+asio::awaitable<std::optional<JobOutcome>> TicketFlows::open_known(OpenRequest const& request) {
+    ThreadKey const key{request.team, request.channel, request.message_ts};
+    auto guard = co_await threads_.acquire(key.external_id());
+    auto const known = co_await ledger_.find(key);
+    if (!known) co_return store_outcome(known.error(), "open");
+    if (!*known) co_return std::nullopt;
+    if ((*known)->origin != request.delivery) co_return co_await point_to_existing(**known);
+    co_return co_await finish(**known, request.message_ts);
+}
+
 asio::awaitable<JobOutcome> TicketFlows::open(OpenRequest request) {
+    if (auto done = co_await open_known(request)) co_return std::move(*done);
     auto const me = co_await identity();
     if (!me) co_return outcome_of(me.error(), "auth.test");
     auto const thread = co_await chat_.thread(request.channel, request.message_ts);
@@ -74,7 +85,7 @@ asio::awaitable<JobOutcome> TicketFlows::open(OpenRequest request) {
         }
     }
     observer_.ticket_opened(ticket.id, key);
-    co_return co_await finish(std::move(record), request.message_ts);
+    co_return co_await finish(std::move(record), request.message_ts, std::move(ticket));
 }
 
 asio::awaitable<ApiResult<TicketFlows::Composed>> TicketFlows::compose(
@@ -185,9 +196,15 @@ asio::awaitable<ApiResult<std::vector<std::string>>> TicketFlows::attach(ChatMes
     co_return tokens;
 }
 
-asio::awaitable<JobOutcome> TicketFlows::finish(ThreadRecord record, std::string message_ts) {
+asio::awaitable<JobOutcome> TicketFlows::finish(ThreadRecord record, std::string message_ts,
+                                                std::optional<Ticket> fresh) {
     if (record.card_ts.empty()) {
-        auto const ticket = co_await desk_.get(record.ticket_id);
+        ApiResult<Ticket> ticket = Ticket{};
+        if (fresh) {
+            ticket = std::move(*fresh);
+        } else {
+            ticket = co_await desk_.get(record.ticket_id);
+        }
         if (!ticket) co_return outcome_of(ticket.error(), "get ticket");
         if (opened_) {
             if (auto told = co_await opened_(*ticket); !told) co_return store_outcome(told.error(), "ticket opened");

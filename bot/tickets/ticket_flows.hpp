@@ -80,7 +80,12 @@ private:
                                                  std::string const& bot_user);
     asio::awaitable<ApiResult<std::vector<std::string>>> attach(ChatMessage const& message,
                                                                 std::vector<std::string>& notes);
-    asio::awaitable<JobOutcome> finish(ThreadRecord record, std::string message_ts);
+    // Reads the ledger under the message itself: a retry, or another reaction on a root that has
+    // its ticket, then needs no conversations.replies (Tier 3, the scarcest budget of a burst).
+    asio::awaitable<std::optional<JobOutcome>> open_known(OpenRequest const& request);
+    // `fresh`: the ticket as Zendesk just returned it, so it need not be read again.
+    asio::awaitable<JobOutcome> finish(ThreadRecord record, std::string message_ts,
+                                       std::optional<Ticket> fresh = std::nullopt);
     asio::awaitable<JobOutcome> point_to_existing(ThreadRecord record);
 
     asio::awaitable<JobOutcome> on_reply(ThreadReply reply);

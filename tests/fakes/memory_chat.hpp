@@ -48,6 +48,10 @@ public:
         std::lock_guard lock{mutex_};
         return usergroup_calls_;
     }
+    int thread_reads() const {
+        std::lock_guard lock{mutex_};
+        return thread_reads_;
+    }
     void add_message(bot::ChatMessage message) {
         std::lock_guard lock{mutex_};
         messages_.push_back(std::move(message));
@@ -78,6 +82,7 @@ public:
     asio::awaitable<bot::ApiResult<std::vector<bot::ChatMessage>>> thread(std::string channel, std::string ts) override {
         if (auto e = failure()) co_return *e;
         std::lock_guard lock{mutex_};
+        ++thread_reads_;
         std::string root;
         for (auto const& m : messages_) {
             if (m.channel == channel && m.ts == ts) root = m.root_ts();
@@ -183,6 +188,7 @@ private:
     }
     std::map<std::string, std::vector<std::string>> usergroups_;
     int usergroup_calls_ = 0;
+    int thread_reads_ = 0;
     std::string log(Posted p) {
         std::lock_guard lock{mutex_};
         posted_.push_back(std::move(p));

@@ -103,6 +103,10 @@ public:
         std::lock_guard lock{mutex_};
         return creates_;
     }
+    int gets() const {
+        std::lock_guard lock{mutex_};
+        return gets_;
+    }
 
     // bot::TicketDesk
     asio::awaitable<bot::ApiResult<bot::Ticket>> create(bot::NewTicket ticket, std::string key) override {
@@ -141,6 +145,7 @@ public:
     asio::awaitable<bot::ApiResult<bot::Ticket>> get(bot::TicketId id) override {
         if (auto e = failure()) co_return *e;
         std::lock_guard lock{mutex_};
+        ++gets_;
         auto const it = tickets_.find(id);
         if (it == tickets_.end()) co_return bot::api_error(bot::ApiError::Kind::not_found, "RecordNotFound");
         co_return it->second.ticket;
@@ -303,6 +308,7 @@ private:
     std::vector<Update> updates_;
     std::deque<bot::ApiError> failures_;
     std::map<int, bot::ApiError> fail_at_;
+    int gets_ = 0;
     int calls_ = 0;
     bot::TicketId next_ticket_ = 100;
     bot::GroupId next_group_ = 1;

@@ -76,6 +76,21 @@ TEST_CASE("twenty concurrent reactions on one thread open one ticket, then later
     CHECK(notices[0].text.find("already has ticket #100") != std::string::npos);
 }
 
+TEST_CASE("the thread is read once: a retry or another reaction on a ticketed root reads neither it nor the ticket") {
+    FlowHarness h;
+    h.message("C0PARTNER", "1700000100.000100", "U1", "Login is broken");
+    CHECK(h.run(FlowHarness::reaction("C0PARTNER", "1700000100.000100"), "Ev1").kind == Kind::done);
+    CHECK(h.chat.thread_reads() == 1);
+    CHECK(h.desk.gets() == 0);  // the card is drawn from the ticket Zendesk answered the create with
+    CHECK(h.run(FlowHarness::reaction("C0PARTNER", "1700000100.000100"), "Ev1").kind == Kind::done);  // retried
+    CHECK(h.run(FlowHarness::reaction("C0PARTNER", "1700000100.000100", "U1"), "Ev2").kind == Kind::done);
+    CHECK(h.chat.thread_reads() == 1);
+    CHECK(h.desk.gets() == 0);
+    CHECK(h.desk.creates() == 1);
+    CHECK(h.chat.posted("card").size() == 1);
+    CHECK(h.chat.posted("post").size() == 1);  // the second reaction is pointed to the ticket
+}
+
 TEST_CASE("a reaction on the third reply opens the root's ticket with the whole conversation") {
     FlowHarness h;
     h.message("C0PARTNER", "1700000100.000100", "U1", "first: login fails");
