@@ -117,7 +117,7 @@ json open_view(Workspace& ws, MethodContext const& ctx) {
     char id[16];
     std::snprintf(id, sizeof id, "V%010d", ws.views_opened + 1);
     auto complete = complete_view(ws, std::move(view), id, ctx);
-    ws.views.push_back({id, trigger_id, complete, {}});
+    ws.views.push_back({id, trigger_id, complete, {}, ctx.now});
     return slack_ok({{"view", std::move(complete)}});
 }
 

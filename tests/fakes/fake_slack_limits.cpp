@@ -15,6 +15,17 @@ using std::chrono::seconds;
 
 constexpr auto kWindow = std::chrono::minutes{1};
 
+std::map<std::string, int, std::less<>> load_tier_floors();
+
+}  // namespace
+
+std::map<std::string, int, std::less<>> const& tier_floors() {
+    static auto const floors = load_tier_floors();
+    return floors;
+}
+
+namespace {
+
 std::map<std::string, int, std::less<>> load_tier_floors() {
     std::string const path = std::string{TB_SPECS_DIR} + "/slack/rate-limit-tiers.json";
     std::ifstream in{path};
@@ -36,10 +47,7 @@ seconds ceil_seconds(milliseconds wait) {
 
 }  // namespace
 
-SlackRateLimiter::SlackRateLimiter() {
-    static auto const floors = load_tier_floors();
-    per_minute_ = floors;
-}
+SlackRateLimiter::SlackRateLimiter() : per_minute_{tier_floors()} {}
 
 std::optional<seconds> SlackRateLimiter::admit(std::string_view method, std::string_view channel,
                                                bot::Instant now) {

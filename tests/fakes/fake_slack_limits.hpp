@@ -12,6 +12,10 @@
 
 namespace tb::fakes::slack_detail {
 
+// Each Web API method's tier floor, calls a minute (from TB_SPECS_DIR/slack/rate-limit-tiers.json);
+// methods under the per-channel rule are left out.
+std::map<std::string, int, std::less<>> const& tier_floors();
+
 // Slack's limits as a fake can keep them: chat.postMessage about one message per second per
 // channel with a short burst (a token bucket), and per-method tiers as a sliding minute.
 class SlackRateLimiter {

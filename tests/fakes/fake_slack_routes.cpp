@@ -191,7 +191,7 @@ Response response_url(State& state, Request const& req) {
         ws.violations.push_back(describe(req) + ": response_url used more than 5 times");
         return reply(req, http::status::not_found, "used_url", "text/plain");
     }
-    ws.response_posts.push_back({path, std::move(body)});
+    ws.response_posts.push_back({path, std::move(body), state.now()});
     return reply(req, http::status::ok, "ok", "text/plain");
 }
 

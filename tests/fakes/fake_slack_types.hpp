@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/clock.hpp"
+
 namespace tb::fakes {
 
 struct SlackUser {
@@ -69,6 +71,7 @@ struct SlackEphemeral {
 struct ResponseUrlPost {
     std::string path;  // "/commands/T0/1/abc"
     nlohmann::json body;
+    bot::Instant at{};  // when it arrived, by the fake's clock
 };
 
 struct SlackView {
@@ -76,6 +79,7 @@ struct SlackView {
     std::string trigger_id;
     nlohmann::json view;                  // as views.open / views.update answered it
     std::vector<nlohmann::json> history;  // earlier versions, oldest first
+    bot::Instant opened_at{};             // by the fake's clock
 };
 
 // One request to a Web API method, as decoded by the fake (the token is never kept).

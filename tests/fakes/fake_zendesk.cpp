@@ -122,6 +122,7 @@ Response FakeZendesk::handle(Request const& req) {
     if (auth_bad || (st.expected_auth && req[http::field::authorization] != *st.expected_auth)) {
         res = st.reply(http::status::unauthorized, st.unauthenticated);
     } else if (st.per_minute > 0 && static_cast<int>(st.recent.size()) >= st.per_minute) {
+        ++st.answered_429;
         res = st.rate_limited(std::chrono::ceil<std::chrono::seconds>(st.recent.front() + 60s - at),
                               "Number of allowed API requests per minute exceeded");
     } else {
@@ -236,6 +237,11 @@ std::vector<Request> FakeZendesk::requests() const { return server_->requests();
 std::vector<std::string> FakeZendesk::violations() const {
     std::lock_guard lock{state_->mutex};
     return state_->violations;
+}
+
+std::size_t FakeZendesk::rate_limited_count() const {
+    std::lock_guard lock{state_->mutex};
+    return state_->answered_429;
 }
 
 std::size_t FakeZendesk::count_creates() const {

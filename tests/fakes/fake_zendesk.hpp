@@ -98,7 +98,8 @@ public:
     nlohmann::json webhooks() const;  // as GET /api/v2/webhooks/{id} shows them, plus secrets
     std::vector<Request> requests() const;
     std::vector<std::string> violations() const;
-    std::size_t count_creates() const;  // tickets created through POST /api/v2/tickets
+    std::size_t count_creates() const;
+    std::size_t rate_limited_count() const;  // requests answered 429  // tickets created through POST /api/v2/tickets
 
     struct State;
 

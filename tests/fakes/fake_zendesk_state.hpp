@@ -58,6 +58,7 @@ struct FakeZendesk::State {
     std::optional<std::int64_t> api_user;
     int per_minute = 0;
     std::deque<TimePoint> recent;  // accepted requests in the last minute
+    std::size_t answered_429 = 0;  // requests turned away over the budget
     std::map<std::int64_t, std::deque<TimePoint>> ticket_updates;
 
     std::map<std::int64_t, ZendeskTicket> tickets;
