@@ -8,6 +8,11 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "adapters/http/crypto.hpp"
 #include "adapters/zendesk/api_call.hpp"
 #include "adapters/zendesk/ticket_history.hpp"
@@ -126,6 +131,7 @@ private:
     std::mutex mutex_;  // guards the group cache: calls may run on several executors at once
     std::vector<Group> groups_;
     std::optional<SteadyClock::time_point> groups_loaded_;
+    bool groups_loading_ = false;  // one load at a time; the others wait for it
     std::optional<bot::DeskUserId> self_;  // the API user never changes while running
 };
 
@@ -288,15 +294,32 @@ asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::load_groups() {
     co_return found;
 }
 
+// A burst of new tickets would otherwise each read the groups when the cache is cold or stale.
 asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::cached_groups(
     SteadyClock::duration max_age) {
-    {
-        std::scoped_lock lock{mutex_};
-        if (groups_loaded_ && SteadyClock::now() - *groups_loaded_ < max_age) co_return groups_;
+    asio::steady_timer pause{co_await asio::this_coro::executor};
+    while (true) {
+        {
+            std::scoped_lock lock{mutex_};
+            if (groups_loaded_ && SteadyClock::now() - *groups_loaded_ < max_age) co_return groups_;
+            if (!groups_loading_) {
+                groups_loading_ = true;
+                break;
+            }
+        }
+        pause.expires_after(std::chrono::milliseconds{20});
+        boost::system::error_code ignored;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }
+    struct Loaded {
+        ZendeskDesk& desk;
+        ~Loaded() {
+            std::scoped_lock lock{desk.mutex_};
+            desk.groups_loading_ = false;
+        }
+    } const done{*this};
     auto loaded = co_await load_groups();
     if (!loaded) co_return loaded;
-    std::scoped_lock lock{mutex_};
     groups_ = *loaded;
     groups_loaded_ = SteadyClock::now();
     co_return loaded;

@@ -281,6 +281,22 @@ TEST_CASE("zendesk api: users by e-mail and by id") {
     zd.check_no_violations();
 }
 
+TEST_CASE("zendesk api: a burst of lookups on a cold cache reads the groups once") {
+    Zendesk zd;
+    zd.fake.add_group("Partnerships Engineering");
+    int answered = 0;
+    for (int i = 0; i < 8; ++i) {
+        asio::co_spawn(zd.ioc, zd.desk->group_id("Partnerships Engineering"),
+                       [&answered](std::exception_ptr e, tb::bot::ApiResult<std::optional<tb::bot::GroupId>> id) {
+                           if (!e && id && *id) ++answered;
+                       });
+    }
+    zd.ioc.restart();
+    zd.ioc.run_for(10s);
+    CHECK(answered == 8);
+    CHECK(zd.requests_to("/api/v2/groups") == 1);
+}
+
 TEST_CASE("zendesk api: groups are looked up from one cached list") {
     Zendesk zd;
     auto const pe = zd.fake.add_group("Partnerships Engineering");
