@@ -116,7 +116,9 @@ asio::awaitable<JobOutcome> SlaWatch::caught_up(Ticket ticket) {
         auto const added = co_await book_.add(ticket.id, std::move(key), changed);
         if (!added) co_return store_outcome(added.error(), "sla event");
     }
-    auto const comments = co_await desk_.comments(ticket.id);
+    // The export lists every new ticket; one nobody has touched since has no replies to learn.
+    ApiResult<std::vector<DeskComment>> comments = std::vector<DeskComment>{};
+    if (ticket.updated_at > ticket.created_at) comments = co_await desk_.comments(ticket.id);
     if (!comments) co_return outcome_of(comments.error(), "ticket comments");
     for (auto const& c : *comments) {
         // The first comment is the request itself, written when the ticket was created.

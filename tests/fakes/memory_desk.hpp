@@ -107,6 +107,10 @@ public:
         std::lock_guard lock{mutex_};
         return gets_;
     }
+    int comment_reads() const {
+        std::lock_guard lock{mutex_};
+        return comment_reads_;
+    }
 
     // bot::TicketDesk
     asio::awaitable<bot::ApiResult<bot::Ticket>> create(bot::NewTicket ticket, std::string key) override {
@@ -224,6 +228,7 @@ public:
     asio::awaitable<bot::ApiResult<std::vector<bot::DeskComment>>> comments(bot::TicketId id) override {
         if (auto e = failure()) co_return *e;
         std::lock_guard lock{mutex_};
+        ++comment_reads_;
         if (!tickets_.contains(id)) co_return bot::api_error(bot::ApiError::Kind::not_found, "RecordNotFound");
         co_return tickets_.at(id).history;
     }
@@ -309,6 +314,7 @@ private:
     std::deque<bot::ApiError> failures_;
     std::map<int, bot::ApiError> fail_at_;
     int gets_ = 0;
+    int comment_reads_ = 0;
     int calls_ = 0;
     bot::TicketId next_ticket_ = 100;
     bot::GroupId next_group_ = 1;

@@ -224,6 +224,19 @@ TEST_CASE("sla watch: what a catch-up finds (a reply and a status) joins the his
     CHECK(w.alerts().empty());  // first reply met, resolution paused while pending
 }
 
+TEST_CASE("sla watch: a catch-up of a ticket nobody touched since it was opened reads no comments") {
+    Watch w;
+    auto const untouched = w.desk.tickets().front().ticket;
+    REQUIRE(untouched.updated_at == untouched.created_at);
+    CHECK(w.wait(w.watch->caught_up(untouched)).kind == JobOutcome::Kind::done);
+    CHECK(w.desk.comment_reads() == 0);
+    w.clock.advance(1h);
+    w.desk.now = w.clock.now();
+    w.desk.agent_comment(w.ticket, w.desk.add_user("Kim Agent", "kim@gov.example", "agent"), "On it");
+    CHECK(w.wait(w.watch->caught_up(w.desk.tickets().front().ticket)).kind == JobOutcome::Kind::done);
+    CHECK(w.desk.comment_reads() == 1);
+}
+
 TEST_CASE("sla watch: /ticket sla N tells each clock, /ticket sla the month's attainment and what is late") {
     Watch w;
     auto const ref = "#" + std::to_string(w.ticket);
