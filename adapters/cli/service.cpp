@@ -160,6 +160,7 @@ int Service::run() {
     auto& desk = desks.bulk;
     LoggingFlowObserver flow_observer{metrics};
     bot::TicketFlows flows{settings, *chat, *desk, *ledger, clock, flow_observer};
+    flows.answer_forms_with(*desks.interactive);
     LoggingCommandObserver command_observer{metrics};
     bot::TicketCommands commands{settings, *chat, *desks.interactive, *ledger, clock, command_observer};
     bot::DeskSync sync{settings, *chat, *desk, *ledger, flow_observer};

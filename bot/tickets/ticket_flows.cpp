@@ -99,7 +99,7 @@ asio::awaitable<JobOutcome> TicketFlows::on_shortcut(ShortcutUsed shortcut) {
     draft.subject = subject_line(text);
     draft.priority = routed.priority;
     draft.group = routed.group.value_or("");
-    if (auto groups = co_await desk_.group_names()) draft.groups = std::move(*groups);
+    if (auto groups = co_await form_desk_->group_names()) draft.groups = std::move(*groups);
     auto const opened = co_await chat_.open_ticket_form(shortcut.trigger_id, std::move(draft));
     if (opened) co_return JobOutcome::done();
     // A trigger lives 3 seconds: retrying cannot help, but the user should know to try again.

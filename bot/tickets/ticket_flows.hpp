@@ -46,6 +46,10 @@ public:
     TicketFlows(Settings const& settings, Chat& chat, TicketDesk& desk, ThreadLedger& ledger,
                 Clock const& clock, FlowObserver& observer, FlowLimits limits = {});
 
+    // Calls made while somebody waits on a form (the shortcut's group list: its trigger_id lives
+    // 3 s) go through `interactive`, whose turns come before a backlog's. Default: the same desk.
+    void answer_forms_with(TicketDesk& interactive) { form_desk_ = &interactive; }
+
     // Runs one request to its end or to the point where it must wait (JobOutcome::retry).
     asio::awaitable<JobOutcome> handle(SlackRequest request, std::string delivery_id);
 
@@ -105,6 +109,7 @@ private:
     Settings const& settings_;
     Chat& chat_;
     TicketDesk& desk_;
+    TicketDesk* form_desk_ = &desk_;
     ThreadLedger& ledger_;
     Clock const& clock_;
     FlowObserver& observer_;

@@ -225,6 +225,19 @@ TEST_CASE("the shortcut opens a form pre-filled by triage, or points to the exis
     CHECK(told[0].text.find("already has ticket #100") != std::string::npos);
 }
 
+TEST_CASE("the shortcut's group list comes through the desk for work somebody waits on") {
+    FlowHarness h;
+    tb::fakes::MemoryDesk interactive;
+    interactive.add_group("Partnerships Engineering");
+    h.flows->answer_forms_with(interactive);
+    h.desk.fail_next(tb::bot::api_error(ApiError::Kind::rate_limited, "held back", std::chrono::seconds{20}));
+    tb::bot::ShortcutUsed used{"T1", "C0PARTNER", "1700000100.000100", "", "help", "U2", "trig-1"};
+    CHECK(h.run(used).kind == Kind::done);
+    auto const forms = h.chat.posted("form");
+    REQUIRE(forms.size() == 1);
+    CHECK(forms[0].draft.groups == std::vector<std::string>{"Partnerships Engineering"});
+}
+
 TEST_CASE("an expired trigger tells the user to try again") {
     FlowHarness h;
     h.chat.fail_next(tb::bot::api_error(ApiError::Kind::rejected, "expired_trigger_id"));
