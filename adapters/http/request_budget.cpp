@@ -68,10 +68,11 @@ asio::awaitable<std::optional<milliseconds>> RequestBudget::take(Lane lane) {
         auto const now = Clock::now();
         auto const wait = reserve(now, milliseconds{0}, lane);
         if (!wait) co_return std::nullopt;
-        if (now + *wait - start > bulk_max_wait_) co_return wait;
+        // Past the limit the job comes back later; not at once, or it would only queue again.
+        if (now + *wait - start > bulk_max_wait_) co_return std::max(*wait, milliseconds{1000});
         timer.expires_at(now + *wait);
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-        if (ignored == asio::error::operation_aborted) co_return std::nullopt;
+        if (ignored == asio::error::operation_aborted) co_return wait;
     }
 }
 

@@ -320,6 +320,7 @@ asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::cached_groups(
     } const done{*this};
     auto loaded = co_await load_groups();
     if (!loaded) co_return loaded;
+    std::scoped_lock lock{mutex_};  // released before `done` clears the flag
     groups_ = *loaded;
     groups_loaded_ = SteadyClock::now();
     co_return loaded;

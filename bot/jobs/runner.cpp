@@ -112,7 +112,11 @@ asio::awaitable<void> JobRunner::attempt(Job job) {
     --in_flight_;
     if (!is_interactive(job.source)) --bulk_in_flight_;
     // A slot is free: something may be waiting for it.
-    if (!stopping_) wakeup_.cancel();
+    // (woken_ too: run() may be claiming, not waiting, and would miss the cancel.)
+    if (!stopping_) {
+        woken_ = true;
+        wakeup_.cancel();
+    }
 }
 
 asio::awaitable<void> JobRunner::settle(Job const& job, JobOutcome const& outcome,
