@@ -204,7 +204,7 @@ int run(Options const& o) {
     for (int c = 0; c < o.channels; ++c) {
         std::map<std::string, int> per_thread;
         for (auto const& m : world.slack.messages(SlackWorld::channel(c))) {
-            if (!m.bot_id.empty() && m.blocks.dump().find("ticket_take") != std::string::npos) ++per_thread[m.thread_ts];
+            if (SlackWorld::is_card(m)) ++per_thread[m.thread_ts];
         }
         for (auto const& [thread, n] : per_thread) threads_with_one_card += n == 1 ? 1 : 0;
     }

@@ -54,9 +54,9 @@ void RequestBudget::pause(Clock::time_point now, milliseconds wait) {
 asio::awaitable<std::optional<milliseconds>> RequestBudget::take(Lane lane) {
     auto const executor = co_await asio::this_coro::executor;
     asio::steady_timer timer{executor};
-    boost::system::error_code ignored;  // cancelled at shutdown: go anyway, the service decides
+    boost::system::error_code ignored;
     auto const start = Clock::now();
-    if (lane == Lane::interactive) {
+    if (lane == Lane::interactive) {  // its turn is booked: even if the wait is cancelled, it goes
         auto const wait = reserve(start, max_wait_, lane);
         if (!wait) co_return std::nullopt;
         if (*wait > max_wait_) co_return wait;

@@ -91,14 +91,16 @@ asio::awaitable<Result<bool>> AsyncStore::record(bot::Delivery delivery) {
 asio::awaitable<Result<std::vector<bot::Job>>> AsyncStore::claim(std::size_t limit, bot::Instant now,
                                                                  std::chrono::seconds lease) {
     ClaimRequest request{std::min(limit, limits_.max_claimed), now, lease, false};
-    auto [ec, jobs] = co_await submit(claims_, std::move(request));
-    if (ec) co_return Result<std::vector<bot::Job>>{boost::system::in_place_error, ec};
-    co_return Result<std::vector<bot::Job>>{boost::system::in_place_value, std::move(jobs)};
+    co_return co_await claim_jobs(std::move(request));
 }
 
 asio::awaitable<Result<std::vector<bot::Job>>> AsyncStore::claim_interactive(std::size_t limit, bot::Instant now,
                                                                              std::chrono::seconds lease) {
     ClaimRequest request{std::min(limit, limits_.max_claimed), now, lease, true};
+    co_return co_await claim_jobs(std::move(request));
+}
+
+asio::awaitable<Result<std::vector<bot::Job>>> AsyncStore::claim_jobs(ClaimRequest request) {
     auto [ec, jobs] = co_await submit(claims_, std::move(request));
     if (ec) co_return Result<std::vector<bot::Job>>{boost::system::in_place_error, ec};
     co_return Result<std::vector<bot::Job>>{boost::system::in_place_value, std::move(jobs)};

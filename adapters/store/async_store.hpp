@@ -66,6 +66,7 @@ private:
     template <class Item, class... Values>
     auto submit(std::vector<Waiter<Item, Values...>>& queue, Item item);
     asio::awaitable<Result<void>> settle(Outcome outcome);
+    asio::awaitable<Result<std::vector<bot::Job>>> claim_jobs(ClaimRequest request);
     void take(Batch& batch);  // under mutex_
     void flush();
 

@@ -26,8 +26,12 @@ asio::awaitable<std::optional<JobOutcome>> TicketFlows::open_known(OpenRequest c
     auto const known = co_await ledger_.find(key);
     if (!known) co_return store_outcome(known.error(), "open");
     if (!*known) co_return std::nullopt;
-    if ((*known)->origin != request.delivery) co_return co_await point_to_existing(**known);
-    co_return co_await finish(**known, request.message_ts);
+    co_return co_await carry_on(**known, request);
+}
+
+asio::awaitable<JobOutcome> TicketFlows::carry_on(ThreadRecord known, OpenRequest const& request) {
+    if (known.origin != request.delivery) co_return co_await point_to_existing(std::move(known));
+    co_return co_await finish(std::move(known), request.message_ts);
 }
 
 asio::awaitable<JobOutcome> TicketFlows::open(OpenRequest request) {
@@ -46,10 +50,7 @@ asio::awaitable<JobOutcome> TicketFlows::open(OpenRequest request) {
     auto guard = co_await threads_.acquire(key.external_id());
     auto const known = co_await ledger_.find(key);
     if (!known) co_return store_outcome(known.error(), "open");
-    if (*known) {
-        if ((*known)->origin != request.delivery) co_return co_await point_to_existing(**known);
-        co_return co_await finish(**known, request.message_ts);
-    }
+    if (*known) co_return co_await carry_on(**known, request);
 
     // A retry after a crash between Zendesk's create and our save finds the ticket it made.
     auto const found = co_await desk_.find_by_external_id(key.external_id());

@@ -87,6 +87,8 @@ private:
     // Reads the ledger under the message itself: a retry, or another reaction on a root that has
     // its ticket, then needs no conversations.replies (Tier 3, the scarcest budget of a burst).
     asio::awaitable<std::optional<JobOutcome>> open_known(OpenRequest const& request);
+    // The thread has its ticket: finish this request's own work, or point a later one to it.
+    asio::awaitable<JobOutcome> carry_on(ThreadRecord known, OpenRequest const& request);
     // `fresh`: the ticket as Zendesk just returned it, so it need not be read again.
     asio::awaitable<JobOutcome> finish(ThreadRecord record, std::string message_ts,
                                        std::optional<Ticket> fresh = std::nullopt);

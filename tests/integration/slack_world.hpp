@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 #include <functional>
@@ -100,13 +101,13 @@ struct SlackWorld {
                                    "application/x-www-form-urlencoded");
     }
 
-    // Bot messages in a channel's threads that carry the ticket card's buttons.
+    // A bot message that carries the ticket card's buttons.
+    static bool is_card(fakes::SlackMessage const& m) {
+        return !m.bot_id.empty() && m.blocks.dump().find("ticket_take") != std::string::npos;
+    }
     std::size_t cards(std::string const& channel_id) const {
-        std::size_t n = 0;
-        for (auto const& m : slack.messages(channel_id)) {
-            if (!m.bot_id.empty() && m.blocks.dump().find("ticket_take") != std::string::npos) ++n;
-        }
-        return n;
+        auto const all = slack.messages(channel_id);
+        return static_cast<std::size_t>(std::count_if(all.begin(), all.end(), is_card));
     }
 
     static bool eventually(std::function<bool()> const& done, std::chrono::seconds limit = std::chrono::seconds{30}) {
