@@ -11,6 +11,8 @@ LoggingJobObserver::LoggingJobObserver(http::Metrics& metrics) : metrics_{metric
                       "Time a job attempt took, by source.");
     metrics_.describe("tb_job_store_failures_total", http::Metrics::Type::counter,
                       "Job outcomes or claims the store could not write.");
+    metrics_.describe("tb_jobs_paused_seconds", http::Metrics::Type::gauge,
+                      "Pause before the next probe while Slack or Zendesk is not answering (0: running).");
 }
 
 void LoggingJobObserver::attempted(bot::Job const& job, bot::JobOutcome const& outcome, Fate fate,
@@ -31,6 +33,16 @@ void LoggingJobObserver::attempted(bot::Job const& job, bot::JobOutcome const& o
             spdlog::error("job {} ({} {}) is dead after {} attempt(s): {}", job.id, source,
                           job.delivery_id, job.attempts + 1, outcome.reason);
             break;
+    }
+}
+
+void LoggingJobObserver::outage(std::chrono::milliseconds pause, std::string_view reason) {
+    metrics_.set("tb_jobs_paused_seconds", {}, static_cast<double>(pause.count()) / 1000.0);
+    if (pause.count() == 0) {
+        spdlog::warn("jobs: a job got through again; background work resumes");
+    } else {
+        spdlog::warn("jobs: Slack or Zendesk is not answering ({}); background work paused, next try in {} ms",
+                     reason, pause.count());
     }
 }
 

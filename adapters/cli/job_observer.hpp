@@ -14,6 +14,7 @@ public:
     void attempted(bot::Job const& job, bot::JobOutcome const& outcome, Fate fate,
                    std::chrono::milliseconds took) override;
     void store_failed(error_code ec) override;
+    void outage(std::chrono::milliseconds pause, std::string_view reason) override;
 
 private:
     http::Metrics& metrics_;

@@ -57,11 +57,7 @@ asio::awaitable<void> JobRunner::run() {
         woken_ = false;
         // Interactive work first, in any free slot; then the rest, leaving the reserved slots.
         auto const interactive = co_await claim(settings_.concurrency - in_flight_, true);
-        auto const reserved = std::min(settings_.reserved_for_interactive, settings_.concurrency - 1);
-        auto const bulk_cap = settings_.concurrency - reserved;
-        auto const bulk_room = std::min(settings_.concurrency - in_flight_,
-                                        bulk_in_flight_ < bulk_cap ? bulk_cap - bulk_in_flight_ : 0);
-        auto const bulk = co_await claim(bulk_room, false);
+        auto const bulk = co_await claim(bulk_room(), false);
         if (stopping_) break;
         // A full batch means more may be waiting: look again at once, unless we are full.
         if (interactive.full || bulk.full) continue;
@@ -74,6 +70,41 @@ asio::awaitable<void> JobRunner::run() {
         wakeup_.expires_after(std::chrono::milliseconds{20});
         co_await wakeup_.async_wait(use_nothrow);
     }
+}
+
+std::size_t JobRunner::bulk_room() const {
+    auto const reserved = std::min(settings_.reserved_for_interactive, settings_.concurrency - 1);
+    auto const bulk_cap = settings_.concurrency - reserved;
+    auto const room = std::min(settings_.concurrency - in_flight_,
+                               bulk_in_flight_ < bulk_cap ? bulk_cap - bulk_in_flight_ : 0);
+    if (outage_.pause.count() == 0) return room;
+    // Paused for an outage: one probe at a time, once its pause has passed.
+    if (outage_.probe || clock_.now() < outage_.probe_at) return 0;
+    return std::min<std::size_t>(room, 1);
+}
+
+void JobRunner::note_reachability(Job const& job, JobOutcome const& outcome) {
+    bool const was_probe = outage_.probe == job.id;
+    if (was_probe) outage_.probe.reset();
+    if (!outcome.unreachable) {
+        // Whatever answered, something did: the outage (if any) is over.
+        outage_.streak = 0;
+        if (outage_.pause.count() == 0) return;
+        outage_.pause = {};
+        woken_ = true;
+        observer_.outage(outage_.pause, outcome.reason);
+        return;
+    }
+    if (outage_.pause.count() == 0) {
+        if (++outage_.streak < settings_.outage_after) return;
+        outage_.pause = settings_.outage_pause;
+    } else if (was_probe) {
+        outage_.pause = std::min(outage_.pause * 2, settings_.outage_pause_cap);
+    } else {
+        return;  // in flight when the outage began: says nothing new
+    }
+    outage_.probe_at = clock_.now() + outage_.pause;
+    observer_.outage(outage_.pause, outcome.reason);
 }
 
 asio::awaitable<JobRunner::Claimed> JobRunner::claim(std::size_t room, bool interactive_only) {
@@ -89,6 +120,7 @@ asio::awaitable<JobRunner::Claimed> JobRunner::claim(std::size_t room, bool inte
         observer_.store_failed(jobs.error());
         co_return Claimed{};
     }
+    if (!interactive_only && outage_.pause.count() != 0 && !jobs->empty()) outage_.probe = jobs->front().id;
     for (auto& job : *jobs) {
         ++in_flight_;
         if (!is_interactive(job.source)) ++bulk_in_flight_;
@@ -109,6 +141,7 @@ asio::awaitable<void> JobRunner::attempt(Job job) {
     co_await asio::post(strand_, asio::use_awaitable);
     co_await settle(job, outcome, since(clock_, start));
     co_await asio::post(strand_, asio::use_awaitable);
+    note_reachability(job, outcome);
     --in_flight_;
     if (!is_interactive(job.source)) --bulk_in_flight_;
     // A slot is free: something may be waiting for it.

@@ -6,6 +6,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -27,15 +28,21 @@ struct JobOutcome {
     std::optional<std::chrono::milliseconds> retry_after;
     // A rate limit, not a failure: it does not use up the job's attempts as quickly.
     bool throttled = false;
+    // Slack or Zendesk did not answer (refused, timed out, 5xx): likely not this job's fault.
+    bool unreachable = false;
 
     static JobOutcome done() { return {}; }
     static JobOutcome retry(std::string why,
                             std::optional<std::chrono::milliseconds> after = std::nullopt) {
-        return {Kind::retry, std::move(why), after, false};
+        return {Kind::retry, std::move(why), after, false, false};
     }
-    static JobOutcome fail(std::string why) { return {Kind::fail, std::move(why), std::nullopt, false}; }
+    static JobOutcome fail(std::string why) { return {Kind::fail, std::move(why), std::nullopt, false, false}; }
     static JobOutcome wait(std::string why, std::chrono::milliseconds after) {
-        return {Kind::retry, std::move(why), after, true};
+        return {Kind::retry, std::move(why), after, true, false};
+    }
+    static JobOutcome unanswered(std::string why,
+                                 std::optional<std::chrono::milliseconds> after = std::nullopt) {
+        return {Kind::retry, std::move(why), after, false, true};
     }
 };
 
@@ -49,6 +56,9 @@ public:
     virtual void attempted(Job const& job, JobOutcome const& outcome, Fate fate,
                            std::chrono::milliseconds took) = 0;
     virtual void store_failed(error_code ec) = 0;
+    // Bulk work paused because Slack or Zendesk stopped answering (`pause` until the next probe),
+    // or resumed (`pause` zero) because a job got through again.
+    virtual void outage(std::chrono::milliseconds pause, std::string_view reason) = 0;
 };
 
 struct RunnerSettings {
@@ -61,6 +71,13 @@ struct RunnerSettings {
     // How long stop() waits for jobs in flight; their leases make them run again later.
     std::chrono::milliseconds drain_timeout{10'000};
     BackoffPolicy backoff;
+    // When this many attempts in a row find Slack or Zendesk not answering, bulk work pauses:
+    // one job at a time probes, after `outage_pause`, doubling up to `outage_pause_cap` while
+    // probes fail. Queued jobs keep their attempts for when the service is back, instead of
+    // spending them all (and dying) in an hour-long outage. Interactive work is not paused.
+    int outage_after = 8;
+    std::chrono::milliseconds outage_pause{1'000};
+    std::chrono::milliseconds outage_pause_cap{60'000};
 };
 
 // Claims due jobs from the store and runs them, up to `concurrency` at a time; an outcome is
@@ -88,6 +105,8 @@ private:
     bool given_up(JobOutcome const& outcome, int attempts) const;
     asio::awaitable<void> settle(Job const& job, JobOutcome const& outcome,
                                  std::chrono::milliseconds took);
+    std::size_t bulk_room() const;
+    void note_reachability(Job const& job, JobOutcome const& outcome);
 
     asio::strand<asio::any_io_executor> strand_;
     Store& store_;
@@ -101,6 +120,12 @@ private:
     std::size_t bulk_in_flight_ = 0;  // of in_flight_, the jobs nobody is waiting on
     bool stopping_ = false;
     bool woken_ = false;
+    struct Outage {
+        int streak = 0;                       // attempts in a row that found nobody answering
+        std::chrono::milliseconds pause{0};   // zero: no outage
+        Instant probe_at{};                   // when bulk work may send its next probe
+        std::optional<JobId> probe;           // the probe in flight
+    } outage_;
 };
 
 }  // namespace tb::bot

@@ -13,7 +13,7 @@ JobOutcome outcome_of(ApiError const& error, std::string_view what) {
     if (error.kind == ApiError::Kind::rate_limited) {
         return JobOutcome::wait(std::move(reason), error.retry_after.value_or(std::chrono::seconds{1}));
     }
-    if (error.transient()) return JobOutcome::retry(std::move(reason), error.retry_after);
+    if (error.kind == ApiError::Kind::unavailable) return JobOutcome::unanswered(std::move(reason), error.retry_after);
     return JobOutcome::fail(std::move(reason));
 }
 

@@ -32,6 +32,8 @@ struct RecordingObserver final : JobObserver {
         reasons.push_back(outcome.reason);
     }
     void store_failed(tb::error_code) override {}
+    std::vector<std::chrono::milliseconds> pauses;
+    void outage(std::chrono::milliseconds pause, std::string_view) override { pauses.push_back(pause); }
 };
 
 struct Harness {
@@ -44,8 +46,7 @@ struct Harness {
     std::optional<tb::bot::JobRunner> runner;
     bool finished = false;
 
-    explicit Harness(tb::bot::BackoffPolicy backoff) {
-        tb::bot::RunnerSettings settings;
+    explicit Harness(tb::bot::BackoffPolicy backoff, tb::bot::RunnerSettings settings = {}) {
         settings.idle_poll = 1ms;
         settings.backoff = backoff;
         auto handler = [this](Job job) -> asio::awaitable<JobOutcome> {
@@ -212,4 +213,64 @@ TEST_CASE("runner: a backlog of slow work leaves slots for commands and button p
     CHECK(started.size() == 13);
     runner.stop();
     io.run_for(50ms);
+}
+
+TEST_CASE("runner: while Slack or Zendesk does not answer, one job probes and the rest keep their attempts") {
+    tb::bot::RunnerSettings settings;
+    settings.concurrency = 4;
+    settings.reserved_for_interactive = 1;
+    settings.outage_after = 3;
+    settings.outage_pause = 2s;
+    settings.outage_pause_cap = 8s;
+    Harness h{{.base = 1s, .cap = 2s, .max_attempts = 15}, settings};
+    bool down = true;
+    int attempts_while_down = 0;
+    h.behaviour = [&](Job const&, int) {
+        if (!down) return JobOutcome::done();
+        ++attempts_while_down;
+        return JobOutcome::unanswered("zendesk: unavailable (connect failed)");
+    };
+    for (int i = 0; i < 40; ++i) h.add("Ev" + std::to_string(i));
+    // 40 s of outage. Without the pause every job would be tried every 1-2 s: hundreds of
+    // attempts, and each job would be dead after 15 of them.
+    h.run_for(40s, 250ms);
+    CHECK(attempts_while_down <= 3 + 8);  // the first three slots, then one probe per pause
+    REQUIRE(h.observer.pauses.size() >= 3);
+    CHECK(h.observer.pauses[0] == 2s);
+    CHECK(h.observer.pauses[1] == 4s);
+    CHECK(h.observer.pauses[2] == 8s);
+    CHECK(h.observer.pauses.back() == 8s);  // capped
+    for (int id = 1; id <= 40; ++id) CHECK(h.store.row(id).state == "pending");
+
+    // A command is not held back by the pause: someone is waiting on it.
+    asio::co_spawn(h.io, h.store.record({tb::bot::Source::slack_command, "cmd", "{}", h.clock.now()}),
+                   asio::detached);
+    h.io.run_for(20ms);
+    CHECK(h.calls[41] == 1);
+
+    // Back: the next probe gets through, and the backlog runs at full speed.
+    down = false;
+    h.run_for(20s, 250ms);
+    CHECK(h.observer.pauses.back() == 0ms);
+    for (int id = 1; id <= 40; ++id) CHECK(h.store.row(id).state == "done");
+}
+
+TEST_CASE("runner: failures that are answers (4xx, rate limits) or scattered ones do not pause the work") {
+    tb::bot::RunnerSettings settings;
+    settings.outage_after = 3;
+    Harness h{{.base = 1s, .cap = 2s, .max_attempts = 15}, settings};
+    h.behaviour = [](Job const& job, int call) {
+        if (job.delivery_id.ends_with("-bad")) return JobOutcome::fail("zendesk 422: subject is too long");
+        if (job.delivery_id.ends_with("-slow")) return call == 1 ? JobOutcome::wait("429", 1s) : JobOutcome::done();
+        return call == 1 ? JobOutcome::unanswered("slack: HTTP 503") : JobOutcome::done();
+    };
+    // Unanswered attempts never come three in a row: each pair is broken by an answer.
+    for (int i = 0; i < 6; ++i) {
+        h.add("Ev" + std::to_string(i));
+        h.add("Ev" + std::to_string(i) + (i % 2 == 0 ? "-bad" : "-slow"));
+        h.io.run_for(5ms);
+    }
+    h.run_for(10s, 250ms);
+    CHECK(h.observer.pauses.empty());
+    for (int id = 1; id <= 12; ++id) CHECK(h.store.row(id).state != "pending");
 }
