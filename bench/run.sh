@@ -64,6 +64,7 @@ print_table() { # since-timestamp tsv: one row per scenario x level, from the ru
     $1 < since { next }
     $3 == "deliveries" { stored[$2 SUBSEP $4] = $5; sent[$2 SUBSEP $4] = $6; next }
     $3 == "startup_ms" { next }
+    $3 == "p999_us" { p999[$2 SUBSEP $4 SUBSEP $5] = $6 / 1000; next }
     $3 == "jobs" { jobs = jobs sprintf("  %-16s %-16s %s\n", $2, $4, $5); next }
     $3 == "wal_peak_bytes" { wal = wal sprintf("  %-16s %-16s WAL peak %5.1f MB, database at the end %6.1f MB\n", $2, $4, $5 / 1048576, $6 / 1048576); next }
     $3 == "fdatasync_ms" { fs = fs sprintf("%s p50 %s ms p90 %s ms; ", $2, $4, $5); next }
@@ -73,28 +74,31 @@ print_table() { # since-timestamp tsv: one row per scenario x level, from the ru
       k = $2 SUBSEP name
       # prefer the runner median line, then the latest unflagged run, then the latest run
       rank = med ? 3 : (busy ? 1 : 2)
-      if (rank >= best[k]) { best[k] = rank; rps[k] = $4; p50[k] = $5; p99[k] = $7; rss[k] = $10
+      if (rank >= best[k]) { best[k] = rank; rps[k] = $4; p50[k] = $5; p99[k] = $7; rss[k] = $10; rpstext[k] = $4
                              upr[k] = $12; flag[k] = busy ? "!" : "" }
       if (!(name in seen)) { seen[name] = 1; order[++n] = name }
       if (!($2 in lab)) { lab[$2] = 1; if ($2 != "bolt") tbl[++m] = $2 }
     }
     END {
+      for (k in rps) { split(k, kk, SUBSEP); q = kk[1] SUBSEP kk[2] SUBSEP rpstext[k]
+                       p9[k] = (q in p999) ? sprintf("%6.1f", p999[q]) : "     -" }
       for (j = 1; j <= m; j++) {
         t = tbl[j]
-        printf "\n%-16s | %-33s | %-41s | %-19s | %s\n", "scenario", "bolt: rps p50 p99 RSS", t ": rps p50 p99 RSS us/req", "tb/bolt: rps p99 RSS", "stored/sent"
+        printf "\n%-16s | %-40s | %-48s | %-25s | %s\n", "scenario", "bolt: rps p50 p99 p999 RSS", t ": rps p50 p99 p999 RSS us/req", "tb/bolt: rps p99 p999 RSS", "stored/sent"
         for (i = 1; i <= n; i++) {
           s = order[i]; b = "bolt" SUBSEP s; x = t SUBSEP s
           if (!(x in rps) && !(b in rps)) continue
-          bs = (b in rps) ? sprintf("%8.0f %5.1f %6.1f %5.0fMB%s", rps[b], p50[b], p99[b], rss[b], flag[b]) : "-"
-          ts = (x in rps) ? sprintf("%8.0f %5.1f %6.1f %5.0fMB %6.1f%s", rps[x], p50[x], p99[x], rss[x], upr[x], flag[x]) : "-"
-          rs = ((b in rps) && (x in rps) && rps[b] > 0 && p99[b] > 0 && rss[b] > 0) ? sprintf("%5.2fx %5.2fx %5.2fx", rps[x] / rps[b], p99[x] / p99[b], rss[x] / rss[b]) : "-"
+          bs = (b in rps) ? sprintf("%8.0f %5.1f %6.1f %s %5.0fMB%s", rps[b], p50[b], p99[b], p9[b], rss[b], flag[b]) : "-"
+          ts = (x in rps) ? sprintf("%8.0f %5.1f %6.1f %s %5.0fMB %6.1f%s", rps[x], p50[x], p99[x], p9[x], rss[x], upr[x], flag[x]) : "-"
+          r9 = ((b in rps) && (x in rps) && p9[b] + 0 > 0 && p9[x] !~ /-/) ? sprintf("%5.2fx", p9[x] / p9[b]) : "    -"
+          rs = ((b in rps) && (x in rps) && rps[b] > 0 && p99[b] > 0 && rss[b] > 0) ? sprintf("%5.2fx %5.2fx %s %5.2fx", rps[x] / rps[b], p99[x] / p99[b], r9, rss[x] / rss[b]) : "-"
           ds = (x in stored) ? sprintf("%s/%s", stored[x], sent[x]) : "-"
           if ((x in stored) && sent[x] > 0 && stored[x] < 0.99 * sent[x]) { ds = ds " REPEATS"; rep = 1 }
-          printf "%-16s | %-33s | %-41s | %-19s | %s\n", s, bs, ts, rs, ds
+          printf "%-16s | %-40s | %-48s | %-25s | %s\n", s, bs, ts, rs, ds
         }
       }
-      print "\n(rps = requests/s answered; p50/p99 in ms; RSS = peak RSS during the run; us/req = CPU us per request;"
-      print " ratios are ticketbridge / bolt: want rps >= 5x, p99 < 1x, RSS <= 0.2x; stored/sent = unique deliveries in"
+      print "\n(rps = requests/s answered; p50/p99/p999 in ms; RSS = peak RSS during the run; us/req = CPU us per request;"
+      print " ratios are ticketbridge / bolt: want rps >= 5x, p99 and p999 < 1x, RSS <= 0.2x; stored/sent = unique deliveries in"
       print " the level'"'"'s SQLite file / requests wrk completed at that level over all its runs; ! = busy-host run)"
       if (fs != "") print "disk fdatasync: " fs
       if (jobs != "") printf "ticketbridge job queue at the end of each level (every new delivery also queues a job):\n%s", jobs
@@ -156,6 +160,12 @@ BUDGET=$(( ntb * runs_per_target * per_tb + nbolt * runs_per_target * per_bolt
            + (ntb + nbolt) * ${#SCEN_LIST[@]} * ${#LEVEL_LIST[@]} * 60 ))
 TMP=$(mktemp -d /tmp/tb-bench.XXXXXX)
 if [[ -n $DBDIR ]]; then DBTMP=$(mktemp -d "$DBDIR/tb-bench-db.XXXXXX") || exit 1; else DBTMP=$TMP; fi
+# The shared runner with bench_p999.lua as its bench.lua (the same script, plus p999 on its result
+# line): links to the runner's files in a temp dir, where the runner looks for its helpers.
+PEER="$TMP/peer"; mkdir -p "$PEER"
+for f in "$(dirname "$RUNNER")"/*; do ln -s "$(readlink -f "$f")" "$PEER/"; done
+rm -f "$PEER/bench.lua"; cp "$HERE/bench_p999.lua" "$PEER/bench.lua"
+RUN_PEER="$PEER/$(basename "$RUNNER")"
 CHILD=""; WATCHDOG=""; SAMPLER=""
 cleanup() {
   trap - EXIT INT TERM
@@ -213,11 +223,18 @@ run_level() { # label port startcmd startdir nreq warm scen level db
   local walmax="$TMP/walmax-$label-$scen-${lv/:/c}" wal dbsize
   err="$TMP/runner-$label-$scen-${lv/:/c}.err"
   if [[ -n $db ]]; then echo 0 >"$walmax"; wal_sampler "$db" "$walmax" & SAMPLER=$!; fi
-  "$RUNNER" -p "$port" -s "$cmd" -C "$dir" -d "$DUR" -w "$warm" -l "$lv" -S "$scen" -k /slack/commands \
+  "$RUN_PEER" -p "$port" -s "$cmd" -C "$dir" -d "$DUR" -w "$warm" -l "$lv" -S "$scen" -k /slack/commands \
     -n "$nreq" -r "$REPEAT" -u "$RETRY" -q "$QUIET" -L "$label" -o "$OUT" -K 2> >(tee "$err" >&2) &
   CHILD=$!; wait "$CHILD"; CHILD=""
   if [[ -n $SAMPLER ]]; then kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; SAMPLER=""; fi
   work=$(sed -n 's/^# kept work dir: //p' "$err" | tail -1)
+  # p999 of every measured run, keyed by its rps, which the table matches to the run it shows
+  local f r
+  for f in "$work"/"$scen"-t*.txt; do
+    [[ -f $f && $f != *.warm.txt ]] || continue
+    r=$(sed -n 's/^WRKRESULT .*rps=\([0-9.]*\) .*p999_us=\([0-9]*\).*/\1\t\2/p' "$f" | tail -1)
+    [[ -n $r ]] && printf '%s\t%s\tp999_us\t%s\t%s\n' "$(date -u +%FT%TZ)" "$label" "$scen-t${lv/:/c}" "$r" >>"$OUT"
+  done
   if [[ -n $db ]]; then
     # requests wrk completed (measured runs and warm-ups) against unique deliveries in the file
     sent=0
