@@ -122,6 +122,11 @@ asio::awaitable<Result<void>> AsyncStore::retry(bot::JobId id, bot::Instant due,
     co_return co_await settle(std::move(outcome));
 }
 
+asio::awaitable<Result<void>> AsyncStore::extend(bot::JobId id, bot::Instant until) {
+    Outcome outcome{id, Outcome::Kind::extend, until, {}};
+    co_return co_await settle(std::move(outcome));
+}
+
 asio::awaitable<Result<void>> AsyncStore::bury(bot::JobId id, std::string reason) {
     Outcome outcome{id, Outcome::Kind::dead, {}, std::move(reason)};
     co_return co_await settle(std::move(outcome));

@@ -44,6 +44,7 @@ public:
     asio::awaitable<Result<void>> retry(bot::JobId id, bot::Instant due,
                                         std::string reason) override;
     asio::awaitable<Result<void>> bury(bot::JobId id, std::string reason) override;
+    asio::awaitable<Result<void>> extend(bot::JobId id, bot::Instant until) override;
     asio::awaitable<Result<bot::StoreStats>> stats() override;
     asio::awaitable<Result<void>> ping() override;
 

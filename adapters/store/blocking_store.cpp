@@ -36,6 +36,10 @@ Result<void> BlockingStore::bury(bot::JobId id, std::string reason, bot::Instant
     return settle(Outcome{id, Outcome::Kind::dead, {}, std::move(reason)}, now);
 }
 
+Result<void> BlockingStore::extend(bot::JobId id, bot::Instant until, bot::Instant now) {
+    return settle(Outcome{id, Outcome::Kind::extend, until, {}}, now);
+}
+
 Result<void> BlockingStore::settle(Outcome outcome, bot::Instant now) {
     WriteBatch batch;
     batch.outcomes = std::span{&outcome, 1};

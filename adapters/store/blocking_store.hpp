@@ -11,10 +11,10 @@ namespace tb::store {
 
 // What became of one attempt at a job, as the runner reports it.
 struct Outcome {
-    enum class Kind { done, retry, dead };
+    enum class Kind { done, retry, dead, extend };
     bot::JobId id{};
     Kind kind = Kind::done;
-    bot::Instant due{};  // retry: when the job is due again
+    bot::Instant due{};  // retry: when the job is due again; extend: when its lease ends
     std::string reason;  // retry, dead: why it failed
 };
 
@@ -60,6 +60,7 @@ public:
     Result<void> complete(bot::JobId id, bot::Instant now);
     Result<void> retry(bot::JobId id, bot::Instant due, std::string reason, bot::Instant now);
     Result<void> bury(bot::JobId id, std::string reason, bot::Instant now);
+    Result<void> extend(bot::JobId id, bot::Instant until, bot::Instant now);
 
 private:
     Result<void> settle(Outcome outcome, bot::Instant now);

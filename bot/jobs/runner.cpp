@@ -58,6 +58,7 @@ asio::awaitable<void> JobRunner::run() {
         // Interactive work first, in any free slot; then the rest, leaving the reserved slots.
         auto const interactive = co_await claim(settings_.concurrency - in_flight_, true);
         auto const bulk = co_await claim(bulk_room(), false);
+        co_await keep_leases();
         if (stopping_) break;
         // A full batch means more may be waiting: look again at once, unless we are full.
         if (interactive.full || bulk.full) continue;
@@ -70,6 +71,23 @@ asio::awaitable<void> JobRunner::run() {
         wakeup_.expires_after(std::chrono::milliseconds{20});
         co_await wakeup_.async_wait(use_nothrow);
     }
+}
+
+// A job still at work when half its lease has passed (a long catch-up, a budget spent, a slow
+// API) gets a new lease, so that it is not claimed and run a second time beside itself.
+asio::awaitable<void> JobRunner::keep_leases() {
+    auto const now = clock_.now();
+    std::vector<std::pair<JobId, Instant>> due;
+    for (auto& [id, until] : leases_) {
+        if (until - now > settings_.lease / 2) continue;
+        until = now + settings_.lease;
+        due.emplace_back(id, until);
+    }
+    for (auto const& [id, until] : due) {
+        auto const extended = co_await store_.extend(id, until);
+        if (!extended) observer_.store_failed(extended.error());
+    }
+    if (!due.empty()) co_await asio::post(strand_, asio::use_awaitable);
 }
 
 std::size_t JobRunner::bulk_room() const {
@@ -110,10 +128,11 @@ void JobRunner::note_reachability(Job const& job, JobOutcome const& outcome) {
 asio::awaitable<JobRunner::Claimed> JobRunner::claim(std::size_t room, bool interactive_only) {
     if (room == 0 || stopping_) co_return Claimed{};
     Result<std::vector<Job>> jobs;
+    auto const asked = clock_.now();
     if (interactive_only) {
-        jobs = co_await store_.claim_interactive(room, clock_.now(), settings_.lease);
+        jobs = co_await store_.claim_interactive(room, asked, settings_.lease);
     } else {
-        jobs = co_await store_.claim(room, clock_.now(), settings_.lease);
+        jobs = co_await store_.claim(room, asked, settings_.lease);
     }
     co_await asio::post(strand_, asio::use_awaitable);
     if (!jobs) {
@@ -121,7 +140,9 @@ asio::awaitable<JobRunner::Claimed> JobRunner::claim(std::size_t room, bool inte
         co_return Claimed{};
     }
     if (!interactive_only && outage_.pause.count() != 0 && !jobs->empty()) outage_.probe = jobs->front().id;
+    auto const leased_until = asked + settings_.lease;
     for (auto& job : *jobs) {
+        leases_[job.id] = leased_until;
         ++in_flight_;
         if (!is_interactive(job.source)) ++bulk_in_flight_;
         auto work = attempt(std::move(job));
@@ -142,6 +163,7 @@ asio::awaitable<void> JobRunner::attempt(Job job) {
     co_await settle(job, outcome, since(clock_, start));
     co_await asio::post(strand_, asio::use_awaitable);
     note_reachability(job, outcome);
+    leases_.erase(job.id);
     --in_flight_;
     if (!is_interactive(job.source)) --bulk_in_flight_;
     // A slot is free: something may be waiting for it.

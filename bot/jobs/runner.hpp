@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -106,6 +107,7 @@ private:
     asio::awaitable<void> settle(Job const& job, JobOutcome const& outcome,
                                  std::chrono::milliseconds took);
     std::size_t bulk_room() const;
+    asio::awaitable<void> keep_leases();
     void note_reachability(Job const& job, JobOutcome const& outcome);
 
     asio::strand<asio::any_io_executor> strand_;
@@ -118,6 +120,7 @@ private:
     std::mt19937_64 random_{std::random_device{}()};
     std::size_t in_flight_ = 0;
     std::size_t bulk_in_flight_ = 0;  // of in_flight_, the jobs nobody is waiting on
+    std::map<JobId, Instant> leases_;  // the jobs in flight, and when their leases end
     bool stopping_ = false;
     bool woken_ = false;
     struct Outage {

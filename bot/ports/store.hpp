@@ -76,6 +76,9 @@ public:
     virtual asio::awaitable<Result<void>> retry(JobId id, Instant due, std::string reason) = 0;
     // Ends the job as dead: it failed for good and is kept with its reason.
     virtual asio::awaitable<Result<void>> bury(JobId id, std::string reason) = 0;
+    // Moves a running job's lease on to `until`: it is still at work and must not be claimed
+    // again. A no-op when the job is no longer running.
+    virtual asio::awaitable<Result<void>> extend(JobId id, Instant until) = 0;
 
     virtual asio::awaitable<Result<StoreStats>> stats() = 0;
     // Succeeds when the store can be read and written.

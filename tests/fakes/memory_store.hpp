@@ -87,6 +87,12 @@ public:
         row.last_error = std::move(reason);
         co_return Result<void>{};
     }
+    asio::awaitable<Result<void>> extend(bot::JobId id, bot::Instant until) override {
+        std::lock_guard lock{mutex_};
+        auto& row = rows_.at(id);
+        if (row.state == "running") row.lease_until = until;
+        co_return Result<void>{};
+    }
     asio::awaitable<Result<bot::StoreStats>> stats() override {
         std::lock_guard lock{mutex_};
         bot::StoreStats s;

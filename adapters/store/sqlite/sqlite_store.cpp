@@ -142,6 +142,7 @@ private:
         complete_ = Statement{db_, "UPDATE jobs SET state = 'done', lease_until = NULL, payload = x'', updated_at = ? WHERE id = ?"};
         retry_ = Statement{db_, "UPDATE jobs SET state = 'pending', lease_until = NULL, due_at = ?, last_error = ?, updated_at = ? WHERE id = ?"};
         bury_ = Statement{db_, "UPDATE jobs SET state = 'dead', lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?"};
+        extend_ = Statement{db_, "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND state = 'running'"};
         count_ = Statement{db_, R"sql(SELECT
             (SELECT count(*) FROM deliveries),
             (SELECT count(*) FROM jobs WHERE state = 'pending'),
@@ -161,6 +162,7 @@ private:
         complete_ = {};
         retry_ = {};
         bury_ = {};
+        extend_ = {};
         count_ = {};
     }
 
@@ -207,6 +209,13 @@ private:
                 bury_.bind_static(1, o.reason);
                 bury_.bind(2, now_ms);
                 bury_.bind(3, o.id);
+                break;
+            case Outcome::Kind::extend:
+                statement = &extend_;
+                extend_.reset();
+                extend_.bind(1, bot::to_unix_ms(o.due));
+                extend_.bind(2, now_ms);
+                extend_.bind(3, o.id);
                 break;
         }
         if (!statement->done()) return failed("write job outcome");
@@ -267,7 +276,7 @@ private:
 
     sqlite3* db_ = nullptr;
     std::mutex mutex_;
-    Statement insert_delivery_, insert_job_, interactive_, due_, expired_, lease_, complete_, retry_, bury_, count_;
+    Statement insert_delivery_, insert_job_, interactive_, due_, expired_, lease_, complete_, retry_, bury_, extend_, count_;
     Statement begin_, commit_;
     std::optional<WalCheckpointer> checkpointer_;
 };

@@ -76,6 +76,24 @@ TEST_CASE("sqlite store: claims lease jobs, then an expired lease is claimable a
     CHECK((*reclaimed)[0].attempts == 1);  // the crashed attempt counts
 }
 
+TEST_CASE("sqlite store: an extended lease keeps a running job from being claimed; a finished job stays finished") {
+    TempDb db;
+    tb::fakes::FakeClock clock;
+    auto store = tb::store::make_sqlite_store(db.path);
+    store->record(std::vector<Delivery>{delivery("Ev1", clock.now()), delivery("Ev2", clock.now())});
+    auto const jobs = store->claim(10, clock.now(), 60s);
+    REQUIRE(jobs->size() == 2);
+    CHECK(store->extend((*jobs)[0].id, clock.now() + 120s, clock.now() + 50s).has_value());
+    CHECK(store->complete((*jobs)[1].id, clock.now()).has_value());
+    CHECK(store->extend((*jobs)[1].id, clock.now() + 120s, clock.now() + 50s).has_value());
+    // Past the first lease: the extended job is still running, the finished one stays done.
+    CHECK(store->claim(10, clock.now() + 61s, 60s)->empty());
+    CHECK(store->stats()->jobs_running == 1);
+    auto const later = store->claim(10, clock.now() + 121s, 60s);
+    REQUIRE(later->size() == 1);
+    CHECK((*later)[0].id == (*jobs)[0].id);
+}
+
 TEST_CASE("sqlite store: retry makes a job due later, then bury keeps it dead with the reason") {
     TempDb db;
     tb::fakes::FakeClock clock;

@@ -274,3 +274,41 @@ TEST_CASE("runner: failures that are answers (4xx, rate limits) or scattered one
     CHECK(h.observer.pauses.empty());
     for (int id = 1; id <= 12; ++id) CHECK(h.store.row(id).state != "pending");
 }
+
+TEST_CASE("runner: a job still at work when its lease would run out keeps it, and is not run twice") {
+    asio::io_context io;
+    tb::fakes::FakeClock clock;
+    tb::fakes::MemoryStore store;
+    RecordingObserver observer;
+    int started = 0;
+    bool released = false;
+    asio::steady_timer hold{io, std::chrono::hours{1}};
+    // The job waits (a spent budget, a slow API) until released: longer than its lease.
+    auto handler = [&](Job) -> asio::awaitable<JobOutcome> {
+        ++started;
+        tb::error_code ignored;
+        while (!released) co_await hold.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        co_return JobOutcome::done();
+    };
+    tb::bot::RunnerSettings settings;
+    settings.idle_poll = 1ms;
+    settings.lease = 10s;
+    asio::co_spawn(io, store.record({tb::bot::Source::slack_event, "Ev1", "{}", clock.now()}), asio::detached);
+    tb::bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, settings};
+    asio::co_spawn(io, runner.run(), asio::detached);
+    for (int step = 0; step < 60; ++step) {  // a minute of the clock: six leases
+        io.run_for(2ms);
+        clock.advance(1s);
+    }
+    io.run_for(5ms);
+    CHECK(started == 1);
+    CHECK(store.row(1).state == "running");
+    CHECK(store.row(1).lease_until > clock.now());
+    released = true;
+    hold.cancel();
+    io.run_for(20ms);
+    CHECK(started == 1);
+    CHECK(store.row(1).state == "done");
+    runner.stop();
+    io.run_for(20ms);
+}
