@@ -56,6 +56,8 @@ public:
     // Calls a minute of `method`'s tier (Tier 2: 20, 3: 50, 4: 100, special ones as listed); 0
     // when it has none of ours (chat.postMessage goes by channel, see ChannelPacer).
     static int tier_per_minute(std::string_view method);
+    // Every method with a tier of ours, and its calls a minute.
+    static std::map<std::string_view, int> const& tiers();
 
 private:
     asio::awaitable<bot::ApiResult<Json>> call(char const* method, http::OutboundRequest request);

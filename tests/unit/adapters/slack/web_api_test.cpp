@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/fakes/fake_slack.hpp"
+#include "tests/fakes/fake_slack_limits.hpp"
 
 namespace {
 
@@ -671,4 +672,15 @@ TEST_CASE("slack web api: errors map to the flows' kinds") {
         CHECK(unauthorised.error().message == "invalid_auth");
     }
     slack.check_no_violations();
+}
+
+TEST_CASE("slack web api: the tier table the service keeps matches Slack's published tiers, method by method") {
+    auto const& published = tb::fakes::slack_detail::tier_floors();
+    REQUIRE_FALSE(tb::slack::WebCaller::tiers().empty());
+    for (auto const& [method, per_minute] : tb::slack::WebCaller::tiers()) {
+        auto const it = published.find(method);
+        REQUIRE_MESSAGE(it != published.end(), method, " is not in specs/slack/rate-limit-tiers.json");
+        CHECK_MESSAGE(per_minute == it->second, method, ": ", per_minute, " a minute, published ", it->second);
+    }
+    CHECK(tb::slack::WebCaller::tiers().count("chat.postMessage") == 0);  // paced per channel instead
 }
