@@ -74,17 +74,17 @@ print_table() { # since-timestamp tsv: one row per scenario x level, from the ru
       k = $2 SUBSEP name
       # prefer the runner median line, then the latest unflagged run, then the latest run
       rank = med ? 3 : (busy ? 1 : 2)
-      if (rank >= best[k]) { best[k] = rank; rps[k] = $4; p50[k] = $5; p99[k] = $7; rss[k] = $10; rpstext[k] = $4
+      if (rank >= best[k]) { best[k] = rank; rps[k] = $4; p50[k] = $5; p99[k] = $7; rss[k] = $10
                              upr[k] = $12; flag[k] = busy ? "!" : "" }
       if (!(name in seen)) { seen[name] = 1; order[++n] = name }
       if (!($2 in lab)) { lab[$2] = 1; if ($2 != "bolt") tbl[++m] = $2 }
     }
     END {
-      for (k in rps) { split(k, kk, SUBSEP); q = kk[1] SUBSEP kk[2] SUBSEP rpstext[k]
+      for (k in rps) { split(k, kk, SUBSEP); q = kk[1] SUBSEP kk[2] SUBSEP rps[k]
                        p9[k] = (q in p999) ? sprintf("%6.1f", p999[q]) : "     -" }
       for (j = 1; j <= m; j++) {
         t = tbl[j]
-        printf "\n%-16s | %-40s | %-48s | %-25s | %s\n", "scenario", "bolt: rps p50 p99 p999 RSS", t ": rps p50 p99 p999 RSS us/req", "tb/bolt: rps p99 p999 RSS", "stored/sent"
+        printf "\n%-16s | %-40s | %-48s | %-27s | %s\n", "scenario", "bolt: rps p50 p99 p999 RSS", t ": rps p50 p99 p999 RSS us/req", "tb/bolt: rps p99 p999 RSS", "stored/sent"
         for (i = 1; i <= n; i++) {
           s = order[i]; b = "bolt" SUBSEP s; x = t SUBSEP s
           if (!(x in rps) && !(b in rps)) continue
@@ -94,7 +94,7 @@ print_table() { # since-timestamp tsv: one row per scenario x level, from the ru
           rs = ((b in rps) && (x in rps) && rps[b] > 0 && p99[b] > 0 && rss[b] > 0) ? sprintf("%5.2fx %5.2fx %s %5.2fx", rps[x] / rps[b], p99[x] / p99[b], r9, rss[x] / rss[b]) : "-"
           ds = (x in stored) ? sprintf("%s/%s", stored[x], sent[x]) : "-"
           if ((x in stored) && sent[x] > 0 && stored[x] < 0.99 * sent[x]) { ds = ds " REPEATS"; rep = 1 }
-          printf "%-16s | %-40s | %-48s | %-25s | %s\n", s, bs, ts, rs, ds
+          printf "%-16s | %-40s | %-48s | %-27s | %s\n", s, bs, ts, rs, ds
         }
       }
       print "\n(rps = requests/s answered; p50/p99/p999 in ms; RSS = peak RSS during the run; us/req = CPU us per request;"

@@ -12,7 +12,8 @@ LoggingJobObserver::LoggingJobObserver(http::Metrics& metrics) : metrics_{metric
     metrics_.describe("tb_job_store_failures_total", http::Metrics::Type::counter,
                       "Job outcomes or claims the store could not write.");
     metrics_.describe("tb_jobs_paused_seconds", http::Metrics::Type::gauge,
-                      "Pause before the next probe while Slack or Zendesk is not answering (0: running).");
+                      "Wait before the next probe while Slack or Zendesk does not answer.");
+    metrics_.set("tb_jobs_paused_seconds", {}, 0.0);
 }
 
 void LoggingJobObserver::attempted(bot::Job const& job, bot::JobOutcome const& outcome, Fate fate,
@@ -41,8 +42,8 @@ void LoggingJobObserver::outage(std::chrono::milliseconds pause, std::string_vie
     if (pause.count() == 0) {
         spdlog::warn("jobs: a job got through again; background work resumes");
     } else {
-        spdlog::warn("jobs: Slack or Zendesk is not answering ({}); background work paused, next try in {} ms",
-                     reason, pause.count());
+        spdlog::warn("jobs: Slack or Zendesk does not answer ({}); background work paused, "
+                     "next try in {} ms", reason, pause.count());
     }
 }
 

@@ -80,7 +80,9 @@ struct Handlers {
 bot::JobOutcome settled(bot::JobOutcome outcome, std::string_view task) {
     if (outcome.kind != bot::JobOutcome::Kind::retry) return outcome;
     spdlog::warn("{} stopped early ({}); the next run continues", task, outcome.reason);
-    return bot::JobOutcome::done();
+    auto done = bot::JobOutcome::done();
+    done.reach = outcome.reach;  // still a sign of an outage, if it was one
+    return done;
 }
 
 // Agents' commands, buttons and forms go to the ticket commands, Zendesk's ticket events to the

@@ -82,7 +82,7 @@ bot::ApiResult<Json> read_answer(http::Response const& response) {
             bot::api_error(Kind::rate_limited, "ratelimited", retry_after(response)));
     }
     if (status >= 500) {
-        return failure<Json>(bot::api_error(Kind::unavailable, "HTTP " + std::to_string(status)));
+        return failure<Json>(bot::no_answer("HTTP " + std::to_string(status)));
     }
     auto body = Json::parse(response.body(), nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("ok")) {
@@ -97,12 +97,12 @@ bot::ApiResult<Json> read_answer(http::Response const& response) {
         return failure<Json>(bot::api_error(Kind::rate_limited, code, retry_after(response)));
     }
     if (contains(kNotFound, code)) return failure<Json>(bot::api_error(Kind::not_found, code));
-    if (contains(kTransient, code)) return failure<Json>(bot::api_error(Kind::unavailable, code));
+    if (contains(kTransient, code)) return failure<Json>(bot::no_answer(code));
     return failure<Json>(bot::api_error(Kind::rejected, code));
 }
 
 bot::ApiError transport_error(error_code ec) {
-    return bot::api_error(Kind::unavailable, ec.message());
+    return bot::no_answer(ec.message());
 }
 
 WebCaller::WebCaller(http::HttpClient& client, std::string api_url, std::string const& bot_token)

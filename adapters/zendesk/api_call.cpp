@@ -22,6 +22,10 @@ bot::ApiResult<Json> failure(Kind kind, std::string message,
     return {boost::system::in_place_error, bot::api_error(kind, std::move(message), wait)};
 }
 
+bot::ApiResult<Json> no_answer(std::string message) {
+    return {boost::system::in_place_error, bot::no_answer(std::move(message))};
+}
+
 // When Zendesk says none are left but not when more come: the sliding minute frees one soon.
 constexpr std::chrono::seconds kNoneLeftPause{5};
 
@@ -168,7 +172,7 @@ bot::ApiResult<Json> read_answer(http::Response const& response) {
     if (status == 401) return failure(Kind::rejected, "authentication failed");
     if (status == 404) return failure(Kind::not_found, why("not found"));
     if (status == 409) return failure(Kind::unavailable, why("update conflict"));
-    if (status >= 500) return failure(Kind::unavailable, "HTTP " + std::to_string(status));
+    if (status >= 500) return no_answer("HTTP " + std::to_string(status));
     if (status == 422) {
         auto const body = Json::parse(response.body(), nullptr, false);
         if (!body.is_discarded() && is_closed_ticket(body)) {
@@ -201,7 +205,7 @@ asio::awaitable<bot::ApiResult<Json>> ApiCaller::send(http::OutboundRequest requ
     request.headers.emplace_back("Authorization", authorization_);
     request.headers.emplace_back("Accept", "application/json");
     auto sent = co_await client_.send(std::move(request));
-    if (!sent) co_return failure(Kind::unavailable, sent.error().message());
+    if (!sent) co_return no_answer(sent.error().message());
     heed_limits(*sent);
     co_return read_answer(*sent);
 }

@@ -58,7 +58,7 @@ asio::awaitable<void> JobRunner::run() {
         // Interactive work first, in any free slot; then the rest, leaving the reserved slots.
         auto const interactive = co_await claim(settings_.concurrency - in_flight_, true);
         auto const bulk = co_await claim(bulk_room(), false);
-        co_await keep_leases();
+        keep_leases();
         if (stopping_) break;
         // A full batch means more may be waiting: look again at once, unless we are full.
         if (interactive.full || bulk.full) continue;
@@ -75,19 +75,24 @@ asio::awaitable<void> JobRunner::run() {
 
 // A job still at work when half its lease has passed (a long catch-up, a budget spent, a slow
 // API) gets a new lease, so that it is not claimed and run a second time beside itself.
-asio::awaitable<void> JobRunner::keep_leases() {
+// (Renewals run side by side, so the store commits them together.)
+void JobRunner::keep_leases() {
     auto const now = clock_.now();
-    std::vector<std::pair<JobId, Instant>> due;
-    for (auto& [id, until] : leases_) {
-        if (until - now > settings_.lease / 2) continue;
-        until = now + settings_.lease;
-        due.emplace_back(id, until);
+    for (auto& [id, lease] : leases_) {
+        if (lease.renewing || lease.until - now > settings_.lease / 2) continue;
+        lease.renewing = true;
+        asio::co_spawn(strand_, renew(id, now + settings_.lease), asio::detached);
     }
-    for (auto const& [id, until] : due) {
-        auto const extended = co_await store_.extend(id, until);
-        if (!extended) observer_.store_failed(extended.error());
-    }
-    if (!due.empty()) co_await asio::post(strand_, asio::use_awaitable);
+}
+
+asio::awaitable<void> JobRunner::renew(JobId id, Instant until) {
+    auto const extended = co_await store_.extend(id, until);
+    co_await asio::post(strand_, asio::use_awaitable);
+    if (!extended) observer_.store_failed(extended.error());
+    auto const it = leases_.find(id);
+    if (it == leases_.end()) co_return;  // finished meanwhile
+    it->second.renewing = false;
+    if (extended) it->second.until = until;  // else still due: tried again on the next turn
 }
 
 std::size_t JobRunner::bulk_room() const {
@@ -102,27 +107,40 @@ std::size_t JobRunner::bulk_room() const {
 }
 
 void JobRunner::note_reachability(Job const& job, JobOutcome const& outcome) {
+    using Reach = JobOutcome::Reach;
+    auto const now = clock_.now();
     bool const was_probe = outage_.probe == job.id;
     if (was_probe) outage_.probe.reset();
-    if (!outcome.unreachable) {
-        // Whatever answered, something did: the outage (if any) is over.
-        outage_.streak = 0;
-        if (outage_.pause.count() == 0) return;
-        outage_.pause = {};
-        woken_ = true;
-        observer_.outage(outage_.pause, outcome.reason);
-        return;
-    }
     if (outage_.pause.count() == 0) {
-        if (++outage_.streak < settings_.outage_after) return;
+        if (outcome.reach == Reach::answered) outage_.streak = 0;
+        if (outcome.reach != Reach::unanswered || ++outage_.streak < settings_.outage_after) return;
+        // Soon after the last outage (ended, perhaps, by a probe that called nobody), go on
+        // from its pause rather than from the start.
+        bool const recent = now - outage_.ended_at < settings_.outage_pause_cap;
         outage_.pause = settings_.outage_pause;
-    } else if (was_probe) {
+        if (recent) outage_.pause = std::max(outage_.pause, outage_.last_pause);
+    } else if (!was_probe) {
+        return;  // only the probe speaks for an outage: other jobs began before it, or are commands
+    } else if (outcome.reach == Reach::answered) {
+        end_outage(outcome.reason);
+        return;
+    } else if (outcome.reach == Reach::unanswered) {
         outage_.pause = std::min(outage_.pause * 2, settings_.outage_pause_cap);
     } else {
-        return;  // in flight when the outage began: says nothing new
+        outage_.probe_at = now + outage_.pause;  // a local failure: probe again, same pause
+        return;
     }
-    outage_.probe_at = clock_.now() + outage_.pause;
+    outage_.probe_at = now + outage_.pause;
     observer_.outage(outage_.pause, outcome.reason);
+}
+
+void JobRunner::end_outage(std::string_view reason) {
+    outage_.last_pause = outage_.pause;
+    outage_.ended_at = clock_.now();
+    outage_.pause = {};
+    outage_.streak = 0;
+    outage_.probe.reset();
+    observer_.outage(outage_.pause, reason);
 }
 
 asio::awaitable<JobRunner::Claimed> JobRunner::claim(std::size_t room, bool interactive_only) {
@@ -139,10 +157,14 @@ asio::awaitable<JobRunner::Claimed> JobRunner::claim(std::size_t room, bool inte
         observer_.store_failed(jobs.error());
         co_return Claimed{};
     }
-    if (!interactive_only && outage_.pause.count() != 0 && !jobs->empty()) outage_.probe = jobs->front().id;
+    bool const probing = !interactive_only && outage_.pause.count() != 0 && !jobs->empty();
+    if (probing) outage_.probe = jobs->front().id;
     auto const leased_until = asked + settings_.lease;
     for (auto& job : *jobs) {
-        leases_[job.id] = leased_until;
+        // Still at work here, its lease ran out under it (the store was away): that attempt's
+        // outcome settles it; a second must not start beside it.
+        if (leases_.contains(job.id)) continue;
+        leases_[job.id] = Lease{leased_until, false};
         ++in_flight_;
         if (!is_interactive(job.source)) ++bulk_in_flight_;
         auto work = attempt(std::move(job));

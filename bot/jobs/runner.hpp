@@ -29,21 +29,25 @@ struct JobOutcome {
     std::optional<std::chrono::milliseconds> retry_after;
     // A rate limit, not a failure: it does not use up the job's attempts as quickly.
     bool throttled = false;
-    // Slack or Zendesk did not answer (refused, timed out, 5xx): likely not this job's fault.
-    bool unreachable = false;
+    // What the attempt showed of Slack and Zendesk: that they answer, that they do not (refused,
+    // timed out, 5xx: an outage, likely not this job's fault), or nothing (a store failure).
+    enum class Reach { unknown, answered, unanswered };
+    Reach reach = Reach::answered;
 
     static JobOutcome done() { return {}; }
     static JobOutcome retry(std::string why,
                             std::optional<std::chrono::milliseconds> after = std::nullopt) {
-        return {Kind::retry, std::move(why), after, false, false};
+        return {Kind::retry, std::move(why), after, false, Reach::unknown};
     }
-    static JobOutcome fail(std::string why) { return {Kind::fail, std::move(why), std::nullopt, false, false}; }
+    static JobOutcome fail(std::string why) {
+        return {Kind::fail, std::move(why), std::nullopt, false, Reach::unknown};
+    }
     static JobOutcome wait(std::string why, std::chrono::milliseconds after) {
-        return {Kind::retry, std::move(why), after, true, false};
+        return {Kind::retry, std::move(why), after, true, Reach::unknown};
     }
     static JobOutcome unanswered(std::string why,
                                  std::optional<std::chrono::milliseconds> after = std::nullopt) {
-        return {Kind::retry, std::move(why), after, false, true};
+        return {Kind::retry, std::move(why), after, false, Reach::unanswered};
     }
 };
 
@@ -107,7 +111,9 @@ private:
     asio::awaitable<void> settle(Job const& job, JobOutcome const& outcome,
                                  std::chrono::milliseconds took);
     std::size_t bulk_room() const;
-    asio::awaitable<void> keep_leases();
+    void keep_leases();
+    asio::awaitable<void> renew(JobId id, Instant until);
+    void end_outage(std::string_view reason);
     void note_reachability(Job const& job, JobOutcome const& outcome);
 
     asio::strand<asio::any_io_executor> strand_;
@@ -120,7 +126,11 @@ private:
     std::mt19937_64 random_{std::random_device{}()};
     std::size_t in_flight_ = 0;
     std::size_t bulk_in_flight_ = 0;  // of in_flight_, the jobs nobody is waiting on
-    std::map<JobId, Instant> leases_;  // the jobs in flight, and when their leases end
+    struct Lease {
+        Instant until;
+        bool renewing = false;
+    };
+    std::map<JobId, Lease> leases_;  // the jobs in flight
     bool stopping_ = false;
     bool woken_ = false;
     struct Outage {
@@ -128,6 +138,8 @@ private:
         std::chrono::milliseconds pause{0};   // zero: no outage
         Instant probe_at{};                   // when bulk work may send its next probe
         std::optional<JobId> probe;           // the probe in flight
+        std::chrono::milliseconds last_pause{0};
+        Instant ended_at{};
     } outage_;
 };
 

@@ -22,6 +22,9 @@ struct ApiError {
     Kind kind = Kind::unavailable;
     std::string message;  // the API's error code or description; never a secret
     std::optional<std::chrono::milliseconds> retry_after;
+    // No usable answer came: not reached, timed out, or the service said it is failing (5xx,
+    // Slack's transient codes). Unlike a conflict or a local failure, a sign of an outage.
+    bool unanswered = false;
 
     bool transient() const noexcept { return kind == Kind::unavailable || kind == Kind::rate_limited; }
 };
@@ -36,7 +39,12 @@ using ApiResult = boost::system::result<T, ApiError>;
 
 inline ApiError api_error(ApiError::Kind kind, std::string message,
                           std::optional<std::chrono::milliseconds> retry_after = std::nullopt) {
-    return ApiError{kind, std::move(message), retry_after};
+    return ApiError{kind, std::move(message), retry_after, false};
+}
+
+// Kind::unavailable, because the service gave no usable answer (see ApiError::unanswered).
+inline ApiError no_answer(std::string message) {
+    return ApiError{ApiError::Kind::unavailable, std::move(message), std::nullopt, true};
 }
 
 }  // namespace tb::bot

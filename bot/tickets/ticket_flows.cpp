@@ -13,8 +13,11 @@ JobOutcome outcome_of(ApiError const& error, std::string_view what) {
     if (error.kind == ApiError::Kind::rate_limited) {
         return JobOutcome::wait(std::move(reason), error.retry_after.value_or(std::chrono::seconds{1}));
     }
-    if (error.kind == ApiError::Kind::unavailable) return JobOutcome::unanswered(std::move(reason), error.retry_after);
-    return JobOutcome::fail(std::move(reason));
+    if (error.unanswered) return JobOutcome::unanswered(std::move(reason), error.retry_after);
+    auto outcome = error.transient() ? JobOutcome::retry(std::move(reason), error.retry_after)
+                                     : JobOutcome::fail(std::move(reason));
+    outcome.reach = JobOutcome::Reach::answered;  // a conflict, a refusal: the service is there
+    return outcome;
 }
 
 JobOutcome store_outcome(error_code ec, std::string_view what) {

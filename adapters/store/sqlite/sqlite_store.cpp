@@ -142,7 +142,8 @@ private:
         complete_ = Statement{db_, "UPDATE jobs SET state = 'done', lease_until = NULL, payload = x'', updated_at = ? WHERE id = ?"};
         retry_ = Statement{db_, "UPDATE jobs SET state = 'pending', lease_until = NULL, due_at = ?, last_error = ?, updated_at = ? WHERE id = ?"};
         bury_ = Statement{db_, "UPDATE jobs SET state = 'dead', lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?"};
-        extend_ = Statement{db_, "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND state = 'running'"};
+        extend_ = Statement{db_, "UPDATE jobs SET lease_until = ?, updated_at = ? "
+                                 "WHERE id = ? AND state = 'running'"};
         count_ = Statement{db_, R"sql(SELECT
             (SELECT count(*) FROM deliveries),
             (SELECT count(*) FROM jobs WHERE state = 'pending'),
@@ -276,7 +277,8 @@ private:
 
     sqlite3* db_ = nullptr;
     std::mutex mutex_;
-    Statement insert_delivery_, insert_job_, interactive_, due_, expired_, lease_, complete_, retry_, bury_, extend_, count_;
+    Statement insert_delivery_, insert_job_, interactive_, due_, expired_, lease_;
+    Statement complete_, retry_, bury_, extend_, count_;
     Statement begin_, commit_;
     std::optional<WalCheckpointer> checkpointer_;
 };

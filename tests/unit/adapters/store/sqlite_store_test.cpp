@@ -92,6 +92,17 @@ TEST_CASE("sqlite store: an extended lease keeps a running job from being claime
     auto const later = store->claim(10, clock.now() + 121s, 60s);
     REQUIRE(later->size() == 1);
     CHECK((*later)[0].id == (*jobs)[0].id);
+    // The finished job's row was not touched: no lease on a job that is not running.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open_v2(db.path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* query = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw, "SELECT lease_until IS NULL FROM jobs WHERE id = ?", -1, &query, nullptr) ==
+            SQLITE_OK);
+    sqlite3_bind_int64(query, 1, (*jobs)[1].id);
+    REQUIRE(sqlite3_step(query) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(query, 0) == 1);
+    sqlite3_finalize(query);
+    sqlite3_close(raw);
 }
 
 TEST_CASE("sqlite store: retry makes a job due later, then bury keeps it dead with the reason") {

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "bot/tickets/ticket_flows.hpp"
 #include "tests/fakes/fake_clock.hpp"
 #include "tests/fakes/memory_store.hpp"
 
@@ -225,8 +227,8 @@ TEST_CASE("runner: while Slack or Zendesk does not answer, one job probes and th
     Harness h{{.base = 1s, .cap = 2s, .max_attempts = 15}, settings};
     bool down = true;
     int attempts_while_down = 0;
-    h.behaviour = [&](Job const&, int) {
-        if (!down) return JobOutcome::done();
+    h.behaviour = [&](Job const& job, int) {
+        if (!down || job.source == tb::bot::Source::slack_command) return JobOutcome::done();
         ++attempts_while_down;
         return JobOutcome::unanswered("zendesk: unavailable (connect failed)");
     };
@@ -242,11 +244,16 @@ TEST_CASE("runner: while Slack or Zendesk does not answer, one job probes and th
     CHECK(h.observer.pauses.back() == 8s);  // capped
     for (int id = 1; id <= 40; ++id) CHECK(h.store.row(id).state == "pending");
 
-    // A command is not held back by the pause: someone is waiting on it.
+    // A command is not held back by the pause: someone is waiting on it. That it got through
+    // (Slack answered it) does not end the outage: only the probe speaks for it.
     asio::co_spawn(h.io, h.store.record({tb::bot::Source::slack_command, "cmd", "{}", h.clock.now()}),
                    asio::detached);
     h.io.run_for(20ms);
     CHECK(h.calls[41] == 1);
+    CHECK(h.store.row(41).state == "done");
+    CHECK(h.observer.pauses.back() == 8s);
+    h.run_for(3s, 250ms);
+    CHECK(h.store.row(1).state == "pending");
 
     // Back: the next probe gets through, and the backlog runs at full speed.
     down = false;
@@ -255,19 +262,59 @@ TEST_CASE("runner: while Slack or Zendesk does not answer, one job probes and th
     for (int id = 1; id <= 40; ++id) CHECK(h.store.row(id).state == "done");
 }
 
+TEST_CASE("runner: an outage that comes back soon after a probe got through picks up its pause") {
+    tb::bot::RunnerSettings settings;
+    settings.concurrency = 2;
+    settings.reserved_for_interactive = 1;
+    settings.outage_after = 2;
+    settings.outage_pause = 1s;
+    settings.outage_pause_cap = 60s;
+    Harness h{{.base = 1s, .cap = 2s, .max_attempts = 50}, settings};
+    int answered = 0;  // how many attempts may still get through
+    h.behaviour = [&](Job const&, int) {
+        if (answered > 0) {
+            --answered;
+            return JobOutcome::done();
+        }
+        return JobOutcome::unanswered("slack: no_answer (connect failed)");
+    };
+    for (int i = 0; i < 10; ++i) h.add("Ev" + std::to_string(i));
+    h.run_for(8s, 250ms);  // pauses 1, 2, 4 s
+    REQUIRE(h.observer.pauses.size() >= 3);
+    CHECK(h.observer.pauses[2] == 4s);
+    answered = 1;  // one probe gets through (a job that called nobody, say): the pause ends
+    h.run_for(10s, 250ms);
+    REQUIRE(std::find(h.observer.pauses.begin(), h.observer.pauses.end(), 0ms) != h.observer.pauses.end());
+    // ...and the next outage starts from the last pause, not from a second.
+    auto const resumed = std::find(h.observer.pauses.begin(), h.observer.pauses.end(), 0ms);
+    REQUIRE(resumed + 1 != h.observer.pauses.end());
+    CHECK(*(resumed + 1) >= 4s);
+}
+
 TEST_CASE("runner: failures that are answers (4xx, rate limits) or scattered ones do not pause the work") {
     tb::bot::RunnerSettings settings;
     settings.outage_after = 3;
     Harness h{{.base = 1s, .cap = 2s, .max_attempts = 15}, settings};
+    using tb::bot::ApiError;
+    using tb::bot::outcome_of;
     h.behaviour = [](Job const& job, int call) {
-        if (job.delivery_id.ends_with("-bad")) return JobOutcome::fail("zendesk 422: subject is too long");
-        if (job.delivery_id.ends_with("-slow")) return call == 1 ? JobOutcome::wait("429", 1s) : JobOutcome::done();
-        return call == 1 ? JobOutcome::unanswered("slack: HTTP 503") : JobOutcome::done();
+        if (job.delivery_id.ends_with("-bad")) {
+            return outcome_of(tb::bot::api_error(ApiError::Kind::rejected, "HTTP 422"), "create ticket");
+        }
+        if (job.delivery_id.ends_with("-conflict") && call == 1) {
+            return outcome_of(tb::bot::api_error(ApiError::Kind::unavailable, "update conflict"), "update");
+        }
+        if (job.delivery_id.ends_with("-slow") && call == 1) {
+            return outcome_of(tb::bot::api_error(ApiError::Kind::rate_limited, "ratelimited", 1s), "post");
+        }
+        if (call == 1) return outcome_of(tb::bot::no_answer("HTTP 503"), "replies");
+        return JobOutcome::done();
     };
     // Unanswered attempts never come three in a row: each pair is broken by an answer.
+    char const* const answers[] = {"-bad", "-slow", "-conflict"};
     for (int i = 0; i < 6; ++i) {
         h.add("Ev" + std::to_string(i));
-        h.add("Ev" + std::to_string(i) + (i % 2 == 0 ? "-bad" : "-slow"));
+        h.add("Ev" + std::to_string(i) + answers[i % 3]);
         h.io.run_for(5ms);
     }
     h.run_for(10s, 250ms);
