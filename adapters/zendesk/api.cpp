@@ -67,6 +67,7 @@ std::optional<bot::DeskUser> parse_user(Json const& user) {
 // nullopt when the scope lacks the id it needs.
 std::optional<std::string> search_query(bot::TicketQuery const& query) {
     std::string out = "type:ticket status<solved";
+    if (!query.priority.empty()) out += " priority:" + query.priority;
     using Scope = bot::TicketQuery::Scope;
     switch (query.scope) {
         case Scope::all_open:

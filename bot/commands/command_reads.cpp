@@ -25,6 +25,26 @@ std::string field_or(std::string const& value, char const* none) { return value.
 
 }  // namespace
 
+// A page of `query`'s tickets, most urgent first and oldest first within a priority; tickets
+// with no priority come last, from `oldest` (what the plain search found).
+asio::awaitable<ApiResult<std::vector<Ticket>>> TicketCommands::most_urgent(
+    TicketQuery query, std::vector<Ticket> const& oldest) {
+    std::vector<Ticket> out;
+    for (char const* priority : {"urgent", "high", "normal", "low"}) {
+        if (out.size() >= kListPage) break;
+        query.priority = priority;
+        query.limit = kListPage - out.size();
+        auto page = co_await desk_.search(query);
+        if (!page) co_return page.error();
+        for (auto& t : page->tickets) out.push_back(std::move(t));
+    }
+    for (auto const& t : oldest) {
+        if (out.size() >= kListPage) break;
+        if (t.priority.empty()) out.push_back(t);
+    }
+    co_return out;
+}
+
 std::string age_text(std::chrono::milliseconds age) {
     using namespace std::chrono;
     if (age < hours{1}) return std::to_string(std::max<std::int64_t>(0, duration_cast<minutes>(age).count())) + "m";
@@ -114,6 +134,13 @@ asio::awaitable<JobOutcome> TicketCommands::list(Work const& work) {
     auto page = co_await desk_.search(query);
     if (!page) co_return outcome_of(page.error(), "search");
     auto tickets = std::move(page->tickets);
+    if (page->total > tickets.size()) {
+        // More open than one search returns: the oldest of them may hold none of the urgent ones.
+        // Ask for each priority in turn, most urgent first, until the page is full.
+        auto by_priority = co_await most_urgent(query, tickets);
+        if (!by_priority) co_return outcome_of(by_priority.error(), "search");
+        tickets = std::move(*by_priority);
+    }
     std::stable_sort(tickets.begin(), tickets.end(), [](Ticket const& a, Ticket const& b) {
         return priority_rank(a.priority) < priority_rank(b.priority);
     });

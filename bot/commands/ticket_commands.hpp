@@ -75,6 +75,8 @@ private:
     asio::awaitable<JobOutcome> read(Work work);
     asio::awaitable<JobOutcome> status(Work const& work);
     asio::awaitable<JobOutcome> list(Work const& work);
+    asio::awaitable<ApiResult<std::vector<Ticket>>> most_urgent(TicketQuery query,
+                                                                std::vector<Ticket> const& oldest);
 
     asio::awaitable<JobOutcome> answer(Work const& work, CommandReply reply);
     // A transient error retries the job; any other is told to the person before the job fails.

@@ -81,6 +81,7 @@ struct TicketQuery {
     std::optional<DeskUserId> assignee;  // for assigned_to
     std::optional<GroupId> group;        // for in_group
     std::size_t limit = 100;             // at most this many tickets are returned
+    std::string priority;                // "urgent", "high", "normal", "low": only those; "": any
 };
 
 struct TicketPage {

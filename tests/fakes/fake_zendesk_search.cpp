@@ -1,8 +1,9 @@
 // Search API of FakeZendesk (GET /api/v2/search): ticket queries only, as ticketbridge sends them.
 //
 // Supported terms: type:ticket; status:X, status<X, status<=X, status>X, status>=X (Zendesk orders
-// new < open < pending < hold < solved < closed); assignee:<id>|none; group:<id>|none. Anything
-// else is recorded as a violation, so a test notices a query the fake would answer wrongly.
+// new < open < pending < hold < solved < closed); priority:low|normal|high|urgent;
+// assignee:<id>|none; group:<id>|none. Anything else is recorded as a violation, so a test
+// notices a query the fake would answer wrongly.
 
 #include <algorithm>
 #include <array>
@@ -33,6 +34,7 @@ struct TicketFilter {
     std::vector<std::pair<std::string, int>> status;      // operator, rank
     std::optional<std::optional<std::int64_t>> assignee;  // set: filter; inner nullopt: none
     std::optional<std::optional<std::int64_t>> group;
+    std::optional<std::string> priority;
     std::vector<std::string> unsupported;
 
     bool matches(ZendeskTicket const& t) const {
@@ -47,6 +49,7 @@ struct TicketFilter {
         }
         if (assignee && t.assignee_id != *assignee) return false;
         if (group && t.group_id != *group) return false;
+        if (priority && t.priority != *priority) return false;
         return true;
     }
 };
@@ -77,6 +80,11 @@ TicketFilter parse_query(std::string const& query) {
                 out.status.emplace_back(op, rank);
                 continue;
             }
+        }
+        if (word == "priority:low" || word == "priority:normal" || word == "priority:high" ||
+            word == "priority:urgent") {
+            out.priority = word.substr(9);
+            continue;
         }
         auto const colon = word.find(':');
         auto const key = word.substr(0, colon);

@@ -202,6 +202,7 @@ public:
             if (query.scope == Scope::assigned_to && k.assignee_id != query.assignee) continue;
             if (query.scope == Scope::unassigned && k.assignee_id) continue;
             if (query.scope == Scope::in_group && k.group_id != query.group) continue;
+            if (!query.priority.empty() && k.priority != query.priority) continue;
             ++page.total;
             if (page.tickets.size() < query.limit) page.tickets.push_back(k);
         }

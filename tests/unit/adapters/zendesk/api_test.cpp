@@ -641,26 +641,32 @@ TEST_CASE("zendesk api: search lists unsolved tickets oldest first in each scope
           "/api/v2/search?query=type%3Aticket%20status%3Csolved"
           "&sort_by=created_at&sort_order=asc&per_page=100");
 
-    auto const mine = search({Scope::assigned_to, alex, {}, 100});
+    auto const mine = search({Scope::assigned_to, alex, {}, 100, {}});
     CHECK(ids_of(mine) == std::vector{oldest_alex});
     CHECK(mine.total == 1);
     CHECK(zd.fake.requests().back().target().find("%20assignee%3A" + std::to_string(alex) + "&") !=
           std::string::npos);
 
-    auto const nobodys = search({Scope::unassigned, {}, {}, 100});
+    auto const nobodys = search({Scope::unassigned, {}, {}, 100, {}});
     CHECK(ids_of(nobodys) == std::vector{unassigned, late_unassigned});
     CHECK(zd.fake.requests().back().target().find("%20assignee%3Anone&") != std::string::npos);
 
-    auto const in_group = search({Scope::in_group, {}, support, 100});
+    auto const in_group = search({Scope::in_group, {}, support, 100, {}});
     CHECK(ids_of(in_group) == std::vector{pending_sam, late_unassigned});
     CHECK(in_group.total == 2);
 
-    auto const first_two = search({Scope::all_open, {}, {}, 2});
+    auto const first_two = search({Scope::all_open, {}, {}, 2, {}});
     CHECK(ids_of(first_two) == std::vector{oldest_alex, pending_sam});
     CHECK(first_two.total == 4);
     CHECK(zd.fake.requests().back().target().ends_with("&per_page=2"));
 
-    auto const no_one = zd.run(zd.desk->search({Scope::assigned_to, {}, {}, 100}));
+    zd.fake.agent_update(unassigned, {{"priority", "urgent"}});  // the others are High
+    auto const urgent = search({Scope::all_open, {}, {}, 100, "urgent"});
+    CHECK(ids_of(urgent) == std::vector{unassigned});
+    CHECK(urgent.total == 1);
+    CHECK(zd.fake.requests().back().target().find("%20priority%3Aurgent&") != std::string::npos);
+
+    auto const no_one = zd.run(zd.desk->search({Scope::assigned_to, {}, {}, 100, {}}));
     REQUIRE_FALSE(no_one.has_value());
     CHECK(no_one.error().kind == Kind::rejected);
     zd.check_no_violations();
@@ -674,7 +680,7 @@ TEST_CASE("zendesk api: search pages through results up to the limit") {
         made.push_back(zd.create("slack:" + key, key).id);
     }
     auto const before = zd.fake.requests().size();
-    auto const page = zd.run(zd.desk->search({Scope::all_open, {}, {}, 103}));
+    auto const page = zd.run(zd.desk->search({Scope::all_open, {}, {}, 103, {}}));
     REQUIRE(page.has_value());
     CHECK(page->total == 105);
     REQUIRE(page->tickets.size() == 103);

@@ -373,6 +373,27 @@ TEST_CASE("ticket commands: list shows High before Normal before Low, oldest fir
     }
 }
 
+TEST_CASE("ticket commands: with more open tickets than one search returns, list still starts with the urgent ones") {
+    Commands c;
+    auto const t0 = c.clock.now();
+    c.desk.set_status(c.ticket, "solved");
+    for (int i = 0; i < 130; ++i) {  // a long backlog of old Normal tickets
+        c.desk.add_ticket("old " + std::to_string(i), "normal", t0 - std::chrono::hours{1000 - i});
+    }
+    auto const high = c.desk.add_ticket("login outage", "high", t0 - std::chrono::hours{2});
+    auto const urgent = c.desk.add_ticket("data leak", "urgent", t0 - std::chrono::hours{1});
+    c.command("list");
+    auto const replies = c.chat.posted("respond");
+    REQUIRE(replies.size() == 1);
+    REQUIRE(replies[0].reply->listing);
+    auto const& listing = *replies[0].reply->listing;
+    REQUIRE(listing.lines.size() == 15);
+    CHECK(listing.lines[0].ticket_id == urgent);
+    CHECK(listing.lines[1].ticket_id == high);
+    CHECK(listing.lines[2].subject == "old 0");  // then the oldest Normal
+    CHECK(listing.more == 132 - 15);
+}
+
 TEST_CASE("ticket commands: card buttons and selects do what the commands do") {
     Commands c;
     c.from_thread();
