@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <map>
 #include <utility>
 
@@ -13,12 +14,13 @@ namespace {
 constexpr std::size_t kListPage = 15;
 constexpr std::size_t kListFetch = 100;
 
-// High before Normal before Low, as the team works; unset counts as normal.
-int priority_rank(std::string_view priority) {
-    if (priority == "urgent") return 0;
-    if (priority == "high") return 1;
-    if (priority == "low") return 3;
-    return 2;
+// High before Normal before Low, as the team works.
+constexpr std::array<std::string_view, 4> kTriageOrder{"urgent", "high", "normal", "low"};
+
+// Unset (or unknown) counts as normal, third in the order.
+std::size_t priority_rank(std::string_view priority) {
+    auto const it = std::find(kTriageOrder.begin(), kTriageOrder.end(), priority);
+    return it == kTriageOrder.end() ? 2 : static_cast<std::size_t>(it - kTriageOrder.begin());
 }
 
 std::string field_or(std::string const& value, char const* none) { return value.empty() ? none : value; }
@@ -30,9 +32,9 @@ std::string field_or(std::string const& value, char const* none) { return value.
 asio::awaitable<ApiResult<std::vector<Ticket>>> TicketCommands::most_urgent(
     TicketQuery query, std::vector<Ticket> const& oldest) {
     std::vector<Ticket> out;
-    for (char const* priority : {"urgent", "high", "normal", "low"}) {
+    for (auto const priority : kTriageOrder) {
         if (out.size() >= kListPage) break;
-        query.priority = priority;
+        query.priority = std::string{priority};
         query.limit = kListPage - out.size();
         auto page = co_await desk_.search(query);
         if (!page) co_return page.error();

@@ -56,7 +56,7 @@ asio::awaitable<void> JobRunner::run() {
     while (!stopping_) {
         woken_ = false;
         // Interactive work first, in any free slot; then the rest, leaving the reserved slots.
-        auto const interactive = co_await claim(settings_.concurrency - in_flight_, true);
+        auto const interactive = co_await claim(settings_.concurrency - leases_.size(), true);
         auto const bulk = co_await claim(bulk_room(), false);
         keep_leases();
         if (stopping_) break;
@@ -67,7 +67,7 @@ asio::awaitable<void> JobRunner::run() {
         co_await wakeup_.async_wait(use_nothrow);
     }
     auto const deadline = std::chrono::steady_clock::now() + settings_.drain_timeout;
-    while (in_flight_ > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (!leases_.empty() && std::chrono::steady_clock::now() < deadline) {
         wakeup_.expires_after(std::chrono::milliseconds{20});
         co_await wakeup_.async_wait(use_nothrow);
     }
@@ -98,7 +98,7 @@ asio::awaitable<void> JobRunner::renew(JobId id, Instant until) {
 std::size_t JobRunner::bulk_room() const {
     auto const reserved = std::min(settings_.reserved_for_interactive, settings_.concurrency - 1);
     auto const bulk_cap = settings_.concurrency - reserved;
-    auto const room = std::min(settings_.concurrency - in_flight_,
+    auto const room = std::min(settings_.concurrency - leases_.size(),
                                bulk_in_flight_ < bulk_cap ? bulk_cap - bulk_in_flight_ : 0);
     if (outage_.pause.count() == 0) return room;
     // Paused for an outage: one probe at a time, once its pause has passed.
@@ -165,7 +165,6 @@ asio::awaitable<JobRunner::Claimed> JobRunner::claim(std::size_t room, bool inte
         // outcome settles it; a second must not start beside it.
         if (leases_.contains(job.id)) continue;
         leases_[job.id] = Lease{leased_until, false};
-        ++in_flight_;
         if (!is_interactive(job.source)) ++bulk_in_flight_;
         auto work = attempt(std::move(job));
         asio::co_spawn(strand_, std::move(work), asio::detached);
@@ -186,7 +185,6 @@ asio::awaitable<void> JobRunner::attempt(Job job) {
     co_await asio::post(strand_, asio::use_awaitable);
     note_reachability(job, outcome);
     leases_.erase(job.id);
-    --in_flight_;
     if (!is_interactive(job.source)) --bulk_in_flight_;
     // A slot is free: something may be waiting for it.
     // (woken_ too: run() may be claiming, not waiting, and would miss the cancel.)

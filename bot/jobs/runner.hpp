@@ -99,7 +99,7 @@ public:
     // Thread-safe: claim nothing more, finish what is in flight.
     void stop();
 
-    std::size_t in_flight() const noexcept { return in_flight_; }
+    std::size_t in_flight() const noexcept { return leases_.size(); }
 
 private:
     struct Claimed {
@@ -124,13 +124,12 @@ private:
     RunnerSettings settings_;
     asio::steady_timer wakeup_;
     std::mt19937_64 random_{std::random_device{}()};
-    std::size_t in_flight_ = 0;
-    std::size_t bulk_in_flight_ = 0;  // of in_flight_, the jobs nobody is waiting on
     struct Lease {
         Instant until;
         bool renewing = false;
     };
-    std::map<JobId, Lease> leases_;  // the jobs in flight
+    std::map<JobId, Lease> leases_;   // the jobs in flight
+    std::size_t bulk_in_flight_ = 0;  // of those, the jobs nobody is waiting on
     bool stopping_ = false;
     bool woken_ = false;
     struct Outage {
