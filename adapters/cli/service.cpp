@@ -145,6 +145,8 @@ int Service::run() {
     http::Metrics metrics;
     http::describe_intake_metrics(metrics);
     metrics.describe("tb_inbox_depth", http::Metrics::Type::gauge, "Jobs waiting or running.");
+    metrics.describe("tb_store_commits_total", http::Metrics::Type::counter,
+                     "Write transactions committed; deliveries per commit shows how well they group.");
     metrics.describe("tb_jobs", http::Metrics::Type::gauge, "Jobs in the store by state.");
 
     auto const db_path = sqlite_path(secrets.database_url);
@@ -208,13 +210,14 @@ int Service::run() {
             metrics.set("tb_jobs", {{"state", "running"}}, static_cast<double>(stats->jobs_running));
             metrics.set("tb_jobs", {{"state", "dead"}}, static_cast<double>(stats->jobs_dead));
         }
+        metrics.set("tb_store_commits_total", {}, static_cast<double>(store.commits()));
         co_return http::make_response(r, status::ok, metrics.render(),
                                       "text/plain; version=0.0.4; charset=utf-8");
     });
 
     auto const address = asio::ip::make_address(settings.listen.address);
     http::Server server{io, {address, settings.listen.port}, limits_from(settings.server),
-                        router.as_handler(), metrics};
+                        router.as_handler(), metrics, options_.network_threads};
     spdlog::info("ticketbridge {} listening on {}:{} (store sqlite, {} watched channel(s))", TB_VERSION,
                  server.local_endpoint().address().to_string(), server.local_endpoint().port(),
                  settings.slack.channels.size());

@@ -103,15 +103,19 @@ Sha256Digest hmac_sha256(std::string_view key, std::string_view part1, std::stri
     return mac_parts(key, {part1, part2});
 }
 
-std::string to_hex(Sha256Digest const& digest) {
+std::array<char, 64> hex_digits(Sha256Digest const& digest) {
     static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(digest.size() * 2);
-    for (auto byte : digest) {
-        out.push_back(kHex[byte >> 4]);
-        out.push_back(kHex[byte & 0x0f]);
+    std::array<char, 64> out{};
+    for (std::size_t i = 0; i < digest.size(); ++i) {
+        out[2 * i] = kHex[digest[i] >> 4];
+        out[2 * i + 1] = kHex[digest[i] & 0x0f];
     }
     return out;
+}
+
+std::string to_hex(Sha256Digest const& digest) {
+    auto const digits = hex_digits(digest);
+    return {digits.data(), digits.size()};
 }
 
 std::string to_base64(std::string_view bytes) {

@@ -16,16 +16,51 @@ char const* type_name(Metrics::Type type) {
     return "untyped";
 }
 
-std::string escape(std::string_view value) {
-    std::string out;
-    out.reserve(value.size());
+void append_escaped(std::string& out, std::string_view value) {
     for (char c : value) {
         if (c == '\\') out += "\\\\";
         else if (c == '"') out += "\\\"";
         else if (c == '\n') out += "\\n";
         else out.push_back(c);
     }
+}
+
+std::string escape(std::string_view value) {
+    std::string out;
+    out.reserve(value.size());
+    append_escaped(out, value);
     return out;
+}
+
+void append_labels(std::string& out, Labels labels) {
+    if (labels.size() == 0) return;
+    out += '{';
+    bool first = true;
+    for (auto const& [key, value] : labels) {
+        if (!first) out += ',';
+        first = false;
+        out += key;
+        out += "=\"";
+        append_escaped(out, value);
+        out += '"';
+    }
+    out += '}';
+}
+
+// Updates run on every request: the series key is rendered into a reused buffer and looked up
+// without a copy, so a known series costs no allocation.
+std::string& series_key(Labels labels) {
+    thread_local std::string key;
+    key.clear();
+    append_labels(key, labels);
+    return key;
+}
+
+template <typename Map>
+auto& series(Map& map, std::string const& key) {
+    auto it = map.find(key);
+    if (it == map.end()) it = map.emplace(key, typename Map::mapped_type{}).first;
+    return it->second;
 }
 
 std::string number(double v) {
@@ -44,14 +79,10 @@ std::string with_label(std::string const& rendered, std::string_view key, std::s
 
 }  // namespace
 
-std::string render_labels(Labels const& labels) {
-    if (labels.empty()) return {};
-    std::string out = "{";
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-        if (i > 0) out += ",";
-        out += labels[i].first + "=\"" + escape(labels[i].second) + "\"";
-    }
-    return out + "}";
+std::string render_labels(Labels labels) {
+    std::string out;
+    append_labels(out, labels);
+    return out;
 }
 
 void Metrics::describe(std::string name, Type type, std::string help, std::vector<double> buckets) {
@@ -76,23 +107,23 @@ Metrics::Family& Metrics::family(std::string_view name, Type fallback) {
     return it->second;
 }
 
-void Metrics::inc(std::string_view name, Labels const& labels, double by) {
-    auto const key = render_labels(labels);
+void Metrics::inc(std::string_view name, Labels labels, double by) {
+    auto const& key = series_key(labels);
     std::lock_guard lock{mutex_};
-    family(name, Type::counter).values[key] += by;
+    series(family(name, Type::counter).values, key) += by;
 }
 
-void Metrics::set(std::string_view name, Labels const& labels, double value) {
-    auto const key = render_labels(labels);
+void Metrics::set(std::string_view name, Labels labels, double value) {
+    auto const& key = series_key(labels);
     std::lock_guard lock{mutex_};
-    family(name, Type::gauge).values[key] = value;
+    series(family(name, Type::gauge).values, key) = value;
 }
 
-void Metrics::observe(std::string_view name, Labels const& labels, double value) {
-    auto const key = render_labels(labels);
+void Metrics::observe(std::string_view name, Labels labels, double value) {
+    auto const& key = series_key(labels);
     std::lock_guard lock{mutex_};
     auto& f = family(name, Type::histogram);
-    auto& h = f.histograms[key];
+    auto& h = series(f.histograms, key);
     if (h.counts.size() != f.buckets.size()) h.counts.assign(f.buckets.size(), 0);
     auto const bucket = std::lower_bound(f.buckets.begin(), f.buckets.end(), value);
     if (bucket != f.buckets.end()) h.counts[static_cast<std::size_t>(bucket - f.buckets.begin())] += 1;
@@ -105,8 +136,8 @@ void Metrics::gauge_callback(std::string name, std::string help, std::function<d
     callbacks_.emplace_back(std::move(name), std::move(help), std::move(read));
 }
 
-double Metrics::value(std::string_view name, Labels const& labels) const {
-    auto const key = render_labels(labels);
+double Metrics::value(std::string_view name, Labels labels) const {
+    auto const& key = series_key(labels);
     std::lock_guard lock{mutex_};
     auto const it = families_.find(name);
     if (it == families_.end()) return 0;

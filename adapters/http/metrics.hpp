@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -12,7 +13,8 @@
 
 namespace tb::http {
 
-using Labels = std::vector<std::pair<std::string, std::string>>;
+// Views are enough: a series copies its labels once, when it is first used.
+using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 // Counters, gauges and histograms rendered in the Prometheus text exposition format.
 // Series are created on first use; updates are thread-safe.
@@ -24,13 +26,13 @@ public:
     void describe(std::string name, Type type, std::string help,
                   std::vector<double> buckets = {});
 
-    void inc(std::string_view name, Labels const& labels = {}, double by = 1.0);
-    void set(std::string_view name, Labels const& labels, double value);
-    void observe(std::string_view name, Labels const& labels, double value);
+    void inc(std::string_view name, Labels labels = {}, double by = 1.0);
+    void set(std::string_view name, Labels labels, double value);
+    void observe(std::string_view name, Labels labels, double value);
     // A gauge read when the metrics are rendered (e.g. inbox depth from the store).
     void gauge_callback(std::string name, std::string help, std::function<double()> read);
 
-    double value(std::string_view name, Labels const& labels = {}) const;  // counters, gauges
+    double value(std::string_view name, Labels labels = {}) const;  // counters, gauges
     std::string render() const;
 
 private:
@@ -44,8 +46,8 @@ private:
         bool described = false;
         std::string help;
         std::vector<double> buckets;
-        std::map<std::string, double> values;         // rendered label set -> value
-        std::map<std::string, Histogram> histograms;  // rendered label set -> histogram
+        std::map<std::string, double, std::less<>> values;         // rendered label set -> value
+        std::map<std::string, Histogram, std::less<>> histograms;  // rendered label set -> histogram
     };
     Family& family(std::string_view name, Type fallback);
 
@@ -54,6 +56,6 @@ private:
     std::vector<std::tuple<std::string, std::string, std::function<double()>>> callbacks_;
 };
 
-std::string render_labels(Labels const& labels);
+std::string render_labels(Labels labels);
 
 }  // namespace tb::http

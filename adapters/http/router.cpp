@@ -28,20 +28,22 @@ asio::awaitable<Response> Router::route(Request request) {
     auto const found = routes_.find(path);
 
     Response response;
-    std::string route_label = "unknown";
+    std::string_view route_label = "unknown";
     if (found == routes_.end()) {
         spdlog::info("http: {} {} -> 404", std::string{request.method_string()}, std::string{path});
         response = make_response(request, bhttp::status::not_found, "not found\n");
     } else {
         route_label = found->first;
         Handler const* handler = nullptr;
-        std::string allow;
         for (auto const& r : found->second) {
             if (r.method == request.method()) handler = &r.handler;
-            if (!allow.empty()) allow += ", ";
-            allow += std::string{bhttp::to_string(r.method)};
         }
         if (handler == nullptr) {
+            std::string allow;
+            for (auto const& r : found->second) {
+                if (!allow.empty()) allow += ", ";
+                allow += std::string{bhttp::to_string(r.method)};
+            }
             spdlog::info("http: {} {} -> 405", std::string{request.method_string()}, route_label);
             response = make_response(request, bhttp::status::method_not_allowed, "method not allowed\n");
             response.set(bhttp::field::allow, allow);

@@ -63,9 +63,9 @@ Response bare_response(bhttp::status status, std::string body) {
 }  // namespace
 
 Server::Server(asio::io_context& io, tcp::endpoint endpoint, ServerLimits limits, Handler handler,
-               Metrics& metrics)
+               Metrics& metrics, std::size_t io_threads)
     : io_{io}, acceptor_{asio::make_strand(io)}, limits_{limits}, handler_{std::move(handler)},
-      metrics_{metrics} {
+      metrics_{metrics}, io_threads_{io_threads} {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -76,6 +76,12 @@ Server::Server(asio::io_context& io, tcp::endpoint endpoint, ServerLimits limits
 }
 
 tcp::endpoint Server::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+// On one thread a strand only costs: its queue, and a shared count copied with every handler.
+asio::any_io_executor Server::connection_executor() {
+    if (io_threads_ > 1) return asio::make_strand(io_);
+    return io_.get_executor();
+}
 
 void Server::count_rejection(char const* reason) {
     metrics_.inc("tb_http_rejected_total", {{"reason", reason}});
@@ -91,7 +97,7 @@ void Server::stop() {
     for (auto& connection : live_) {
         auto* target = &connection;
         asio::post(connection.stream->get_executor(), [this, target] {
-            // Runs on the connection's strand; it may have ended meanwhile.
+            // Runs on the connection's executor; it may have ended meanwhile.
             std::lock_guard inner{mutex_};
             for (auto& c : live_) {
                 if (&c == target && c.idle) c.stream->cancel();
@@ -102,7 +108,7 @@ void Server::stop() {
 
 asio::awaitable<void> Server::run(std::chrono::milliseconds grace) {
     while (!stopping_) {
-        auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), use_nothrow);
+        auto [ec, socket] = co_await acceptor_.async_accept(connection_executor(), use_nothrow);
         if (ec) {
             if (stopping_ || ec == asio::error::operation_aborted) break;
             spdlog::warn("http: accept failed: {}", ec.message());

@@ -26,12 +26,13 @@ struct ServerLimits {
     std::size_t max_connections = 1024;
 };
 
-// HTTP/1.1 server: one coroutine per connection on its own strand, keep-alive, size limits,
-// deadlines on every read and write, a cap on connections, and a graceful stop.
+// HTTP/1.1 server: one coroutine per connection, keep-alive, size limits, deadlines on every
+// read and write, a cap on connections, and a graceful stop. A connection gets a strand of its
+// own only when `io` is run by more than `io_threads` == 1 thread.
 class Server {
 public:
     Server(asio::io_context& io, asio::ip::tcp::endpoint endpoint, ServerLimits limits,
-           Handler handler, Metrics& metrics);
+           Handler handler, Metrics& metrics, std::size_t io_threads = 1);
 
     asio::ip::tcp::endpoint local_endpoint() const;
 
@@ -45,18 +46,20 @@ public:
 private:
     struct Connection {
         beast::tcp_stream* stream = nullptr;
-        bool idle = true;  // touched only on the connection's strand
+        bool idle = true;  // touched only on the connection's executor
     };
 
     asio::awaitable<void> serve(beast::tcp_stream stream);
     asio::awaitable<void> refuse(beast::tcp_stream stream);
     void count_rejection(char const* reason);
+    asio::any_io_executor connection_executor();
 
     asio::io_context& io_;
     asio::ip::tcp::acceptor acceptor_;
     ServerLimits limits_;
     Handler handler_;
     Metrics& metrics_;
+    std::size_t io_threads_;
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> open_{0};
     std::mutex mutex_;

@@ -29,8 +29,12 @@ Verdict verify_signature(std::string_view signing_secret, std::string_view times
 
     std::string prefix = "v0:";
     prefix.append(timestamp).push_back(':');
-    auto const expected = "v0=" + http::to_hex(http::hmac_sha256(signing_secret, prefix, body));
-    return http::constant_time_equal(expected, signature) ? Verdict::valid : Verdict::forged;
+    constexpr std::string_view kVersion = "v0=";
+    if (!signature.starts_with(kVersion)) return Verdict::forged;
+    auto const expected = http::hex_digits(http::hmac_sha256(signing_secret, prefix, body));
+    return http::constant_time_equal({expected.data(), expected.size()}, signature.substr(kVersion.size()))
+               ? Verdict::valid
+               : Verdict::forged;
 }
 
 }  // namespace tb::slack

@@ -38,7 +38,10 @@ JobRunner::JobRunner(asio::any_io_executor executor, Store& store, Clock const& 
       wakeup_{strand_} {}
 
 void JobRunner::wake() {
+    // Every accepted delivery wakes the runner: one posted wake-up at a time is enough.
+    if (wake_posted_.exchange(true)) return;
     asio::post(strand_, [this] {
+        wake_posted_ = false;
         woken_ = true;
         wakeup_.cancel();
     });

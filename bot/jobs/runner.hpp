@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -132,6 +133,7 @@ private:
     std::size_t bulk_in_flight_ = 0;  // of those, the jobs nobody is waiting on
     bool stopping_ = false;
     bool woken_ = false;
+    std::atomic<bool> wake_posted_{false};
     struct Outage {
         int streak = 0;                       // attempts in a row that found nobody answering
         std::chrono::milliseconds pause{0};   // zero: no outage

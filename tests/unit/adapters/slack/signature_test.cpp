@@ -33,6 +33,9 @@ TEST_CASE("slack signature: tampered, stale, wrong version and missing are refus
     CHECK(verify_signature(secret, ts, sig, body, now - 301) == Verdict::stale);
     CHECK(verify_signature(secret, ts, sig, body, now + 300) == Verdict::valid);
     CHECK(verify_signature(secret, ts, "v1=" + sig.substr(3), body, now) == Verdict::forged);
+    CHECK(verify_signature(secret, ts, sig.substr(3), body, now) == Verdict::forged);
+    CHECK(verify_signature(secret, ts, sig + "0", body, now) == Verdict::forged);
+    CHECK(verify_signature(secret, ts, sig.substr(0, sig.size() - 1), body, now) == Verdict::forged);
     CHECK(verify_signature("another-secret", ts, sig, body, now) == Verdict::forged);
     CHECK(verify_signature(secret, "", sig, body, now) == Verdict::missing);
     CHECK(verify_signature(secret, ts, "", body, now) == Verdict::missing);

@@ -359,3 +359,32 @@ TEST_CASE("runner: a job still at work when its lease would run out keeps it, an
     runner.stop();
     io.run_for(20ms);
 }
+
+TEST_CASE("runner: a wake-up starts waiting work at once, and wake-ups that pile up count as one") {
+    asio::io_context io;
+    tb::fakes::FakeClock clock;
+    tb::fakes::MemoryStore store;
+    RecordingObserver observer;
+    int calls = 0;
+    tb::bot::RunnerSettings settings;
+    settings.idle_poll = 1h;  // only a wake-up can start the work in time
+    auto handler = [&calls](Job) -> asio::awaitable<JobOutcome> {
+        ++calls;
+        co_return JobOutcome::done();
+    };
+    tb::bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, settings};
+    asio::co_spawn(io, runner.run(), asio::detached);
+    io.run_for(5ms);  // the first look finds nothing; the runner now sleeps
+
+    for (auto const* id : {"Ev1", "Ev2"}) {
+        asio::co_spawn(io, store.record({tb::bot::Source::slack_event, id, "{}", clock.now()}), asio::detached);
+        io.run_for(5ms);
+        for (int i = 0; i < 100; ++i) runner.wake();
+        io.run_for(20ms);
+    }
+    CHECK(calls == 2);
+    CHECK(store.row(1).state == "done");
+    CHECK(store.row(2).state == "done");
+    runner.stop();
+    io.run_for(20ms);
+}
