@@ -13,7 +13,8 @@
 
 namespace tb::http {
 
-// Views are enough: a series copies its labels once, when it is first used.
+// Views are enough: a series copies its labels once, when it is first used. Pass them in the
+// call; a Labels variable would hold views of temporaries that are gone.
 using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 // Counters, gauges and histograms rendered in the Prometheus text exposition format.

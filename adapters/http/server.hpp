@@ -27,12 +27,12 @@ struct ServerLimits {
 };
 
 // HTTP/1.1 server: one coroutine per connection, keep-alive, size limits, deadlines on every
-// read and write, a cap on connections, and a graceful stop. A connection gets a strand of its
-// own only when `io` is run by more than `io_threads` == 1 thread.
+// read and write, a cap on connections, and a graceful stop. `io_threads` is how many threads
+// run `io`: with more than one, each connection gets a strand of its own.
 class Server {
 public:
     Server(asio::io_context& io, asio::ip::tcp::endpoint endpoint, ServerLimits limits,
-           Handler handler, Metrics& metrics, std::size_t io_threads = 1);
+           Handler handler, Metrics& metrics, std::size_t io_threads);
 
     asio::ip::tcp::endpoint local_endpoint() const;
 

@@ -54,8 +54,12 @@ void JobRunner::stop() {
     });
 }
 
-asio::awaitable<void> JobRunner::run() {
-    co_await asio::post(strand_, asio::use_awaitable);  // all state lives on the strand
+// All state lives on the strand. A coroutine resumes on its own executor after each wait, so the
+// loop is spawned on the strand, not just posted there once: run() may be spawned on a plain
+// executor that several threads run.
+asio::awaitable<void> JobRunner::run() { co_await asio::co_spawn(strand_, loop(), asio::use_awaitable); }
+
+asio::awaitable<void> JobRunner::loop() {
     while (!stopping_) {
         woken_ = false;
         // Interactive work first, in any free slot; then the rest, leaving the reserved slots.

@@ -106,6 +106,7 @@ private:
     struct Claimed {
         bool full = false;  // as many as there was room for: more may be waiting
     };
+    asio::awaitable<void> loop();
     asio::awaitable<Claimed> claim(std::size_t room, bool interactive_only);
     asio::awaitable<void> attempt(Job job);
     bool given_up(JobOutcome const& outcome, int attempts) const;
