@@ -17,6 +17,33 @@ std::string join_replies(std::vector<PendingReply> const& replies) {
     return body;
 }
 
+// Marks a reply whose comment was sent: if no answer confirms it, it may be on the ticket.
+std::string sent_key(PendingReply const& reply) { return "reply:" + reply.channel + ":" + reply.ts; }
+constexpr char const* kCommentSent = "comment-sent";
+
+// Zendesk lists a comment's plain text, which may space it differently from what was sent.
+std::string squeezed(std::string_view text) {
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+bool on_ticket(PendingReply const& reply, std::vector<DeskComment> const& comments) {
+    auto const wanted = squeezed(reply.rendered);
+    return std::any_of(comments.begin(), comments.end(), [&](DeskComment const& c) {
+        return c.via_api && squeezed(c.body).find(wanted) != std::string::npos;
+    });
+}
+
 }  // namespace
 
 asio::awaitable<JobOutcome> TicketFlows::on_reply(ThreadReply reply) {
@@ -71,9 +98,13 @@ asio::awaitable<JobOutcome> TicketFlows::flush(ThreadKey key) {
     if (!found) co_return store_outcome(found.error(), "flush");
     if (!*found) co_return JobOutcome::done();
     auto record = **found;
-    auto const queue = co_await ledger_.pending(record.ticket_id);
+    auto queue = co_await ledger_.pending(record.ticket_id);
     if (!queue) co_return store_outcome(queue.error(), "flush");
     if (queue->empty()) co_return JobOutcome::done();  // an earlier flush wrote this reply too
+    if (auto const landed = co_await take_landed(record.ticket_id, *queue); landed.kind != JobOutcome::Kind::done) {
+        co_return landed;
+    }
+    if (queue->empty()) co_return JobOutcome::done();
 
     if (auto const wait = update_budget(record.ticket_id)) {
         co_return JobOutcome::wait("ticket update budget used; replies wait and are combined", *wait);
@@ -104,11 +135,42 @@ asio::awaitable<JobOutcome> TicketFlows::flush(ThreadKey key) {
         if (ticket->status == "solved" && comment.author_id && comment.author_id == ticket->requester_id) {
             change.status = "open";
         }
+        for (auto const& reply : *queue) {
+            auto const marked = co_await ledger_.mark_step(sent_key(reply), kCommentSent);
+            if (!marked) co_return store_outcome(marked.error(), "flush");
+        }
         auto const written = co_await desk_.comment(record.ticket_id, std::move(comment), change);
         if (!written) co_return outcome_of(written.error(), "add comment");
     }
     auto done = co_await ledger_.written(*queue, into);
     if (!done) co_return store_outcome(done.error(), "flush");
+    co_return JobOutcome::done();
+}
+
+// A reply sent before without an answer (a timeout, a 5xx after Zendesk took it) is looked for
+// on the ticket; found, it counts as written and leaves `queue`, so nobody reads it twice.
+asio::awaitable<JobOutcome> TicketFlows::take_landed(TicketId id, std::vector<PendingReply>& queue) {
+    std::vector<PendingReply> sent;
+    for (auto const& reply : queue) {
+        auto const was_sent = co_await ledger_.step_done(sent_key(reply), kCommentSent);
+        if (!was_sent) co_return store_outcome(was_sent.error(), "flush");
+        if (*was_sent) sent.push_back(reply);
+    }
+    if (sent.empty()) co_return JobOutcome::done();
+    auto const comments = co_await desk_.comments(id);
+    if (!comments) co_return outcome_of(comments.error(), "read comments");
+    std::vector<PendingReply> landed;
+    for (auto const& reply : sent) {
+        if (on_ticket(reply, *comments)) landed.push_back(reply);
+    }
+    if (landed.empty()) co_return JobOutcome::done();
+    auto const moved = co_await ledger_.written(landed, id);
+    if (!moved) co_return store_outcome(moved.error(), "flush");
+    std::erase_if(queue, [&](PendingReply const& r) {
+        return std::any_of(landed.begin(), landed.end(),
+                           [&](PendingReply const& l) { return l.channel == r.channel && l.ts == r.ts; });
+    });
+    observer_.ignored("reply already on the ticket from an unanswered write");
     co_return JobOutcome::done();
 }
 

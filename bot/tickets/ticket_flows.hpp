@@ -99,6 +99,7 @@ private:
     asio::awaitable<JobOutcome> on_delete(MessageDeleted deletion);
     // Writes the thread's queued replies as one comment; the caller holds the thread's lock.
     asio::awaitable<JobOutcome> flush(ThreadKey key);
+    asio::awaitable<JobOutcome> take_landed(TicketId id, std::vector<PendingReply>& queue);
     asio::awaitable<ApiResult<ThreadRecord>> follow_up(ThreadRecord record, Ticket closed,
                                                        NewComment comment);
     asio::awaitable<JobOutcome> note(std::string channel, std::string ts, std::string text);

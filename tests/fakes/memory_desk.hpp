@@ -1,6 +1,8 @@
 #pragma once
 
 #include <deque>
+#include <optional>
+#include <utility>
 #include <map>
 #include <mutex>
 #include <string>
@@ -88,6 +90,11 @@ public:
     void fail_nth(int n, bot::ApiError error) {
         std::lock_guard lock{mutex_};
         fail_at_[calls_ + n] = std::move(error);
+    }
+    // The next update is made, but its answer is lost on the way back (a timeout, a 5xx).
+    void lose_next_answer(bot::ApiError error) {
+        std::lock_guard lock{mutex_};
+        lost_answer_ = std::move(error);
     }
     void set_status(bot::TicketId id, std::string status) {
         std::lock_guard lock{mutex_};
@@ -182,6 +189,7 @@ public:
         if (change.assignee_id) t.ticket.assignee_id = *change.assignee_id;
         if (change.subject) t.ticket.subject = *change.subject;
         if (t.ticket.status == "new" && t.ticket.assignee_id) t.ticket.status = "open";
+        if (auto lost = std::exchange(lost_answer_, std::nullopt)) co_return *lost;
         co_return t.ticket;
     }
     asio::awaitable<bot::ApiResult<std::optional<bot::DeskUser>>> find_person(std::string email) override {
@@ -314,6 +322,7 @@ private:
     std::vector<Update> updates_;
     std::deque<bot::ApiError> failures_;
     std::map<int, bot::ApiError> fail_at_;
+    std::optional<bot::ApiError> lost_answer_;
     int gets_ = 0;
     int comment_reads_ = 0;
     int calls_ = 0;

@@ -171,3 +171,37 @@ TEST_CASE("a 429 on a reply keeps it queued, then the retry writes it") {
     CHECK(h.run(FlowHarness::reply("C0PARTNER", "1700000200.000100", kRoot, "U2", "one")).kind == Kind::done);
     REQUIRE(h.desk.tickets().front().comments.size() == 1);
 }
+
+TEST_CASE("a reply whose write went unanswered is not written again when Zendesk had taken it") {
+    FlowHarness h;
+    auto const id = open_thread(h);
+    h.desk.lose_next_answer(tb::bot::api_error(ApiError::Kind::unavailable, "timed out"));
+    auto const reply = FlowHarness::reply("C0PARTNER", "1700000200.000100", kRoot, "U2", "Fixed in  the\nnext release");
+    CHECK(h.run(reply, "Ev-reply").kind == Kind::retry);
+    REQUIRE(h.desk.tickets().front().comments.size() == 1);  // Zendesk has it; the bridge does not know
+
+    // The job's retry, and a later reply in the same thread: each reaches Zendesk once.
+    CHECK(h.run(reply, "Ev-reply").kind == Kind::done);
+    CHECK(h.run(FlowHarness::reply("C0PARTNER", "1700000300.000100", kRoot, "U2", "and one more"), "Ev-more").kind ==
+          Kind::done);
+    auto const ticket = h.desk.tickets().front();
+    REQUIRE(ticket.ticket.id == id);
+    REQUIRE(ticket.comments.size() == 2);
+    CHECK(ticket.comments[0].body.find("next release") != std::string::npos);
+    CHECK(ticket.comments[1].body.find("next release") == std::string::npos);
+    CHECK(ticket.comments[1].body.find("and one more") != std::string::npos);
+}
+
+TEST_CASE("a reply whose write failed before Zendesk took it is written on the retry") {
+    FlowHarness h;
+    open_thread(h);
+    auto const reads_before = h.desk.comment_reads();
+    h.desk.fail_next(tb::bot::api_error(ApiError::Kind::unavailable, "503"));
+    auto const reply = FlowHarness::reply("C0PARTNER", "1700000200.000100", kRoot, "U2", "one");
+    // The failure may come at the ticket read or at the write; either way the retry writes it once.
+    CHECK(h.run(reply, "Ev-reply").kind == Kind::retry);
+    CHECK(h.run(reply, "Ev-reply").kind == Kind::done);
+    REQUIRE(h.desk.tickets().front().comments.size() == 1);
+    CHECK(h.desk.tickets().front().comments[0].body.find("one") != std::string::npos);
+    CHECK(h.desk.comment_reads() - reads_before <= 1);
+}
