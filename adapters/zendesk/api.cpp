@@ -133,6 +133,8 @@ private:
     std::vector<Group> groups_;
     std::optional<SteadyClock::time_point> groups_loaded_;
     bool groups_loading_ = false;  // one load at a time; the others wait for it
+    std::uint64_t groups_loads_ = 0;                // loads finished, to tell waiters theirs ended
+    std::optional<bot::ApiError> groups_failure_;  // how the last load failed, if it did
     std::optional<bot::DeskUserId> self_;  // the API user never changes while running
 };
 
@@ -299,14 +301,18 @@ asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::load_groups() {
 asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::cached_groups(
     SteadyClock::duration max_age) {
     asio::steady_timer pause{co_await asio::this_coro::executor};
+    std::optional<std::uint64_t> waited_for;  // the loads finished when this call began to wait
     while (true) {
         {
             std::scoped_lock lock{mutex_};
             if (groups_loaded_ && SteadyClock::now() - *groups_loaded_ < max_age) co_return groups_;
+            // The load it waited for failed: that is its answer too, not a load of its own each.
+            if (waited_for && *waited_for != groups_loads_ && groups_failure_) co_return *groups_failure_;
             if (!groups_loading_) {
                 groups_loading_ = true;
                 break;
             }
+            if (!waited_for) waited_for = groups_loads_;
         }
         pause.expires_after(std::chrono::milliseconds{20});
         boost::system::error_code ignored;
@@ -320,8 +326,13 @@ asio::awaitable<ApiResult<std::vector<Group>>> ZendeskDesk::cached_groups(
         }
     } const done{*this};
     auto loaded = co_await load_groups();
-    if (!loaded) co_return loaded;
     std::scoped_lock lock{mutex_};  // released before `done` clears the flag
+    ++groups_loads_;
+    if (!loaded) {
+        groups_failure_ = loaded.error();
+        co_return loaded;
+    }
+    groups_failure_.reset();
     groups_ = *loaded;
     groups_loaded_ = SteadyClock::now();
     co_return loaded;

@@ -297,6 +297,28 @@ TEST_CASE("zendesk api: a burst of lookups on a cold cache reads the groups once
     CHECK(zd.requests_to("/api/v2/groups") == 1);
 }
 
+TEST_CASE("zendesk api: when the one group load fails, the lookups waiting on it share its failure") {
+    Zendesk zd;
+    zd.fake.add_group("Partnerships Engineering");
+    zd.fake.server().fail_next(Fault::status_500);
+    int failed = 0;
+    for (int i = 0; i < 8; ++i) {
+        asio::co_spawn(zd.ioc, zd.desk->group_id("Partnerships Engineering"),
+                       [&failed](std::exception_ptr e, tb::bot::ApiResult<std::optional<tb::bot::GroupId>> id) {
+                           if (!e && !id && id.error().kind == Kind::unavailable) ++failed;
+                       });
+    }
+    zd.ioc.restart();
+    zd.ioc.run_for(10s);
+    CHECK(failed == 8);
+    CHECK(zd.requests_to("/api/v2/groups") == 1);
+    // The next lookup loads again, and finds it.
+    auto const later = zd.run(zd.desk->group_id("Partnerships Engineering"));
+    REQUIRE(later.has_value());
+    CHECK(later->has_value());
+    CHECK(zd.requests_to("/api/v2/groups") == 2);
+}
+
 TEST_CASE("zendesk api: groups are looked up from one cached list") {
     Zendesk zd;
     auto const pe = zd.fake.add_group("Partnerships Engineering");
