@@ -86,6 +86,17 @@ std::vector<std::string> mentioned_users(std::string_view markup) {
     return ids;
 }
 
+std::string collapse_whitespace(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        bool const space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+        if (space && (out.empty() || out.back() == ' ')) continue;
+        out += space ? ' ' : c;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
 std::string subject_line(std::string_view text, std::size_t max_chars) {
     std::string line;
     std::size_t start = 0;
@@ -98,13 +109,7 @@ std::string subject_line(std::string_view text, std::size_t max_chars) {
         }
         start = end + 1;
     }
-    std::string collapsed;
-    for (char c : line) {
-        bool const space = c == ' ' || c == '\t' || c == '\r';
-        if (space && (collapsed.empty() || collapsed.back() == ' ')) continue;
-        collapsed += space ? ' ' : c;
-    }
-    while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+    auto collapsed = collapse_whitespace(line);
 
     auto const total = static_cast<std::size_t>(std::count_if(
         collapsed.begin(), collapsed.end(),

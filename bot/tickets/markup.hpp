@@ -21,6 +21,9 @@ std::string escape_slack_text(std::string_view text);
 // The user ids a message mentions (<@U…>), each once, in order of appearance.
 std::vector<std::string> mentioned_users(std::string_view markup);
 
+// Runs of spaces, tabs and line breaks as one space, none at either end.
+std::string collapse_whitespace(std::string_view text);
+
 // A readable one-line subject: the first non-empty line, whitespace collapsed, cut at a word
 // boundary to at most max_chars characters (UTF-8 aware), with "…" when cut.
 std::string subject_line(std::string_view text, std::size_t max_chars = 80);

@@ -22,25 +22,10 @@ std::string sent_key(PendingReply const& reply) { return "reply:" + reply.channe
 constexpr char const* kCommentSent = "comment-sent";
 
 // Zendesk lists a comment's plain text, which may space it differently from what was sent.
-std::string squeezed(std::string_view text) {
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
 bool on_ticket(PendingReply const& reply, std::vector<DeskComment> const& comments) {
-    auto const wanted = squeezed(reply.rendered);
+    auto const wanted = collapse_whitespace(reply.rendered);
     return std::any_of(comments.begin(), comments.end(), [&](DeskComment const& c) {
-        return c.via_api && squeezed(c.body).find(wanted) != std::string::npos;
+        return c.via_api && collapse_whitespace(c.body).find(wanted) != std::string::npos;
     });
 }
 
