@@ -55,8 +55,8 @@ void JobRunner::stop() {
 }
 
 // All state lives on the strand. A coroutine resumes on its own executor after each wait, so the
-// loop is spawned on the strand, not just posted there once: run() may be spawned on a plain
-// executor that several threads run.
+// loop, every attempt and every renewal is spawned on the strand: nothing needs to post back to
+// it, and run() may itself be spawned on a plain executor that several threads run.
 asio::awaitable<void> JobRunner::run() { co_await asio::co_spawn(strand_, loop(), asio::use_awaitable); }
 
 asio::awaitable<void> JobRunner::loop() {
@@ -94,7 +94,6 @@ void JobRunner::keep_leases() {
 
 asio::awaitable<void> JobRunner::renew(JobId id, Instant until) {
     auto const extended = co_await store_.extend(id, until);
-    co_await asio::post(strand_, asio::use_awaitable);
     if (!extended) observer_.store_failed(extended.error());
     auto const it = leases_.find(id);
     if (it == leases_.end()) co_return;  // finished meanwhile
@@ -159,7 +158,6 @@ asio::awaitable<JobRunner::Claimed> JobRunner::claim(std::size_t room, bool inte
     } else {
         jobs = co_await store_.claim(room, asked, settings_.lease);
     }
-    co_await asio::post(strand_, asio::use_awaitable);
     if (!jobs) {
         observer_.store_failed(jobs.error());
         co_return Claimed{};
@@ -187,9 +185,7 @@ asio::awaitable<void> JobRunner::attempt(Job job) {
     } catch (std::exception const& e) {
         outcome = JobOutcome::retry(std::string{"unexpected error: "} + e.what());
     }
-    co_await asio::post(strand_, asio::use_awaitable);
     co_await settle(job, outcome, since(clock_, start));
-    co_await asio::post(strand_, asio::use_awaitable);
     note_reachability(job, outcome);
     leases_.erase(job.id);
     if (!is_interactive(job.source)) --bulk_in_flight_;
