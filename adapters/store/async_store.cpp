@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <tuple>
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -35,11 +36,42 @@ void take_front(std::vector<W>& queue, std::vector<W>& out, std::size_t n) {
     queue.swap(rest);
 }
 
-template <class W, class... Values>
-void answer(W& w, error_code ec, Values... values) {
-    asio::post(w.executor, [h = std::move(w.handler), ec, ... v = std::move(values)]() mutable {
-        std::move(h)(ec, std::move(v)...);
-    });
+template <class W>
+void resume(W& w, error_code ec) {
+    std::apply([&](auto&... v) { std::move(w.handler)(ec, std::move(v)...); }, w.result);
+}
+
+// Resumes every waiter with its result, one post per run of waiters sharing an executor: when
+// one thread serves all connections that is one queued call per batch, not one per request,
+// which spares the network thread's queue lock and allocator a cross-thread handoff each.
+// `keep` is released on the waiters' thread, after the last run, so memory the callers
+// allocated is freed where it was allocated.
+template <class W, class... Keep>
+void resume_all(std::vector<W> waiters, error_code ec, Keep... keep) {
+    std::size_t begin = 0;
+    while (begin < waiters.size()) {
+        std::size_t end = begin + 1;
+        while (end < waiters.size() && waiters[end].executor == waiters[begin].executor) ++end;
+        bool const last = end == waiters.size();
+        std::vector<W> run;
+        if (begin == 0 && last) {
+            run.swap(waiters);
+        } else {
+            run.reserve(end - begin);
+            for (std::size_t i = begin; i < end; ++i) run.push_back(std::move(waiters[i]));
+        }
+        auto executor = run.front().executor;
+        if (last) {
+            asio::post(executor, [run = std::move(run), ec, ... k = std::move(keep)]() mutable {
+                for (auto& w : run) resume(w, ec);
+            });
+            return;
+        }
+        asio::post(executor, [run = std::move(run), ec]() mutable {
+            for (auto& w : run) resume(w, ec);
+        });
+        begin = end;
+    }
 }
 
 }  // namespace
@@ -166,16 +198,20 @@ void AsyncStore::flush() {
     auto written = backend_->write(write);
     error_code const ec = written ? error_code{} : written.error();
     for (std::size_t i = 0; i < batch.records.size(); ++i) {
-        answer(batch.records[i], ec, written && written->fresh[i]);
+        batch.records[i].result = {written && written->fresh[i]};
     }
-    for (auto& w : batch.outcomes) answer(w, ec);
-    for (std::size_t i = 0; i < batch.claims.size(); ++i) {
-        auto jobs = written ? std::move(written->claimed[i]) : std::vector<bot::Job>{};
-        answer(batch.claims[i], ec, std::move(jobs));
+    for (std::size_t i = 0; i < batch.claims.size() && written; ++i) {
+        batch.claims[i].result = {std::move(written->claimed[i])};
     }
+    {
+        std::lock_guard lock{mutex_};
+        ++commits_;  // counted before anyone resumes, so a caller sees its own commit
+    }
+    resume_all(std::move(batch.records), ec, std::move(deliveries));
+    resume_all(std::move(batch.outcomes), ec, std::move(outcomes));
+    resume_all(std::move(batch.claims), ec);
     // One batch per turn, so stats() and ping() queued meanwhile get the thread too.
     std::lock_guard lock{mutex_};
-    ++commits_;
     if (records_.empty() && outcomes_.empty() && claims_.empty()) {
         flushing_ = false;
     } else {

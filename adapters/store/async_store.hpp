@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <mutex>
+#include <tuple>
 #include <vector>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -58,6 +59,7 @@ private:
         Item item;
         asio::any_io_executor executor;  // where the caller resumes
         asio::any_completion_handler<void(error_code, Values...)> handler;
+        std::tuple<Values...> result{};  // set by the store thread before the caller resumes
     };
     using RecordWaiter = Waiter<bot::Delivery, bool>;
     using OutcomeWaiter = Waiter<Outcome>;

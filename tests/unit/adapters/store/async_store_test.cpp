@@ -249,3 +249,56 @@ TEST_CASE("async store: a claim leases at most max_claimed jobs per transaction"
     CHECK(store.commits() - before >= 3);  // 10 + 10 > 16: claims were spread over commits
     CHECK(claim_all(store, 1000, clock.now()).size() == 16);
 }
+
+TEST_CASE("async store: the callers one commit answers resume in one call on their thread") {
+    TempDb db;
+    tb::fakes::FakeClock clock;
+    auto gated = std::make_unique<GatedStore>(db.path);
+    auto& gate = *gated;
+    tb::store::AsyncStore store{std::move(gated), clock};
+    constexpr int kCallers = 200;
+    asio::io_context io;
+    Tally tally;
+    gate.close();
+    for (int i = 0; i < kCallers; ++i) {
+        asio::co_spawn(io, record_one(store, delivery(i, clock.now()), tally), asio::detached);
+    }
+    io.poll();  // every record is queued, the first write waits at the gate
+    auto const queued = io.poll();
+    gate.open();
+    store.shutdown();  // both commits are written and their answers queued on `io`
+    auto const handlers = io.run();
+    MESSAGE(kCallers << " callers resumed by " << handlers << " queued calls");
+    CHECK(queued == 0);
+    CHECK(tally.fresh == kCallers);
+    CHECK(handlers <= 4);  // one per commit, where one per caller made it 200
+}
+
+TEST_CASE("async store: callers from different executors each resume on their own") {
+    TempDb db;
+    tb::fakes::FakeClock clock;
+    auto gated = std::make_unique<GatedStore>(db.path);
+    auto& gate = *gated;
+    tb::store::AsyncStore store{std::move(gated), clock};
+    asio::io_context first;
+    asio::io_context second;
+    Tally on_first;
+    Tally on_second;
+    gate.close();
+    for (int i = 0; i < 40; ++i) {
+        // Runs of 1, 2, 3... callers on the same executor, alternating.
+        bool const to_first = (i / 4) % 2 == 0 || i % 3 == 0;
+        auto& io = to_first ? first : second;
+        auto& tally = to_first ? on_first : on_second;
+        asio::co_spawn(io, record_one(store, delivery(i, clock.now()), tally), asio::detached);
+        io.poll();
+    }
+    gate.open();
+    store.shutdown();
+    first.run();
+    CHECK(on_second.fresh == 0);  // nothing of the second ran on the first's thread
+    second.run();
+    CHECK(on_first.fresh + on_second.fresh == 40);
+    CHECK(on_first.fresh > 0);
+    CHECK(on_second.fresh > 0);
+}
