@@ -1,6 +1,7 @@
 #include "adapters/http/request_budget.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -44,6 +45,31 @@ std::optional<milliseconds> RequestBudget::reserve(Clock::time_point now, millis
     return std::chrono::ceil<milliseconds>(slot - now);
 }
 
+RequestBudget::Ticket RequestBudget::join() {
+    std::lock_guard lock{mutex_};
+    line_.insert(next_ticket_);
+    return next_ticket_++;
+}
+
+void RequestBudget::leave(Ticket ticket) {
+    std::lock_guard lock{mutex_};
+    line_.erase(ticket);
+}
+
+std::optional<milliseconds> RequestBudget::reserve_in_line(Ticket ticket, Clock::time_point now) {
+    std::lock_guard lock{mutex_};
+    auto const place = line_.find(ticket);
+    auto const ahead = std::distance(line_.begin(), place);
+    auto const due = std::max({theoretical_, now, paused_until_});
+    auto const slot = std::max({due - bulk_tolerance_, now, paused_until_});
+    if (ahead == 0 && slot <= now) {
+        theoretical_ = due + interval_;
+        if (place != line_.end()) line_.erase(place);
+        return std::nullopt;
+    }
+    return std::max(milliseconds{1}, std::chrono::ceil<milliseconds>(slot + interval_ * ahead - now));
+}
+
 void RequestBudget::pause(Clock::time_point now, milliseconds wait) {
     std::lock_guard lock{mutex_};
     paused_until_ = std::max(paused_until_, now + wait);
@@ -64,9 +90,14 @@ asio::awaitable<std::optional<milliseconds>> RequestBudget::take(Lane lane) {
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         co_return std::nullopt;
     }
+    struct Place {
+        RequestBudget& budget;
+        Ticket ticket;
+        ~Place() { budget.leave(ticket); }
+    } const place{*this, join()};
     while (true) {
         auto const now = Clock::now();
-        auto const wait = reserve(now, milliseconds{0}, lane);
+        auto const wait = reserve_in_line(place.ticket, now);
         if (!wait) co_return std::nullopt;
         // Past the limit the job comes back later; not at once, or it would only queue again.
         if (now + *wait - start > bulk_max_wait_) co_return std::max(*wait, milliseconds{1000});

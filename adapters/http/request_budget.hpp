@@ -1,8 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -17,7 +19,8 @@ namespace asio = boost::asio;
 // Bulk calls keep out of the last part of the burst and book no turn ahead while they wait (they
 // wake when theirs might be due and ask again), so a call somebody is waiting on (a command, a
 // button) finds a turn free and goes at once instead of behind seconds of queued bulk calls. Both
-// lanes together still keep the budget.
+// lanes together still keep the budget. Waiting bulk calls go in the order they asked, each waking
+// near its own turn, so none is overtaken by later ones until it gives up.
 class RequestBudget {
 public:
     using Clock = std::chrono::steady_clock;
@@ -34,6 +37,14 @@ public:
     std::optional<std::chrono::milliseconds> reserve(Clock::time_point now, std::chrono::milliseconds max_wait,
                                                      Lane lane = Lane::bulk);
 
+    // A bulk caller's place in line. reserve_in_line() gives it the turn only once every caller
+    // ahead has gone (and then it leaves the line); until then, its estimated wait: the first
+    // one's, plus a turn for each caller ahead. leave() when it stops waiting.
+    using Ticket = std::uint64_t;
+    Ticket join();
+    void leave(Ticket ticket);
+    std::optional<std::chrono::milliseconds> reserve_in_line(Ticket ticket, Clock::time_point now);
+
     // The service said 429 with Retry-After, or reported none left: nothing goes for `wait`.
     void pause(Clock::time_point now, std::chrono::milliseconds wait);
 
@@ -49,6 +60,8 @@ private:
     std::mutex mutex_;
     Clock::time_point theoretical_{};  // when the next request would be due at the even pace
     Clock::time_point paused_until_{};
+    Ticket next_ticket_ = 0;
+    std::set<Ticket> line_;  // bulk callers waiting, oldest first
 };
 
 }  // namespace tb::http

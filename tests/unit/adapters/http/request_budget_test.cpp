@@ -5,6 +5,14 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace {
 
@@ -33,6 +41,19 @@ std::size_t most_in_any_minute(std::deque<Clock::time_point> const& sent) {
         most = std::max(most, last - first + 1);
     }
     return most;
+}
+
+// Bulk calls until none may go at `now`.
+void spend_bulk_turns(RequestBudget& budget, Clock::time_point now) {
+    while (!budget.reserve(now, 0ms, Lane::bulk)) {
+    }
+}
+
+boost::asio::awaitable<void> bulk_call(RequestBudget& budget, std::chrono::milliseconds after, int id,
+                                       std::vector<int>& went) {
+    boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor, after};
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    if (!co_await budget.take(Lane::bulk)) went.push_back(id);
 }
 
 }  // namespace
@@ -101,4 +122,46 @@ TEST_CASE("request budget: while a backlog of bulk calls takes every turn it may
     }
     CHECK(most_in_any_minute(sent) <= 700);
     CHECK(sent.size() >= 5 * 665);
+}
+
+TEST_CASE("request budget: a waiting bulk call is not overtaken by a later one, and each waits for its own turn") {
+    RequestBudget budget{700};
+    auto const start = Clock::time_point{} + 1h;
+    spend_bulk_turns(budget, start);
+    auto const first = budget.join();
+    auto const second = budget.join();
+    auto const first_wait = budget.reserve_in_line(first, start);
+    auto const second_wait = budget.reserve_in_line(second, start);
+    REQUIRE(first_wait.has_value());
+    REQUIRE(second_wait.has_value());
+    CHECK(*second_wait - *first_wait >= 80ms);  // a turn later (one in 86 ms), not woken together
+
+    auto const due = start + *first_wait;
+    CHECK(budget.reserve_in_line(second, due).has_value());  // asks first, but is second in line
+    CHECK_FALSE(budget.reserve_in_line(first, due).has_value());
+    CHECK_FALSE(budget.reserve_in_line(second, start + *second_wait).has_value());
+
+    auto const third = budget.join();  // one that gives up lets the next go in its place
+    auto const fourth = budget.join();
+    auto const later = start + *second_wait + 1s;
+    CHECK(budget.reserve_in_line(fourth, later).has_value());
+    budget.leave(third);
+    CHECK_FALSE(budget.reserve_in_line(fourth, later).has_value());
+}
+
+TEST_CASE("request budget: bulk calls that wait go in the order they asked") {
+    RequestBudget budget{1200};  // a turn every 53 ms once the burst is spent
+    auto const begun = Clock::now();
+    spend_bulk_turns(budget, begun);
+    boost::asio::io_context io;
+    std::vector<int> went;
+    for (int id = 0; id < 6; ++id) {
+        boost::asio::co_spawn(io, bulk_call(budget, std::chrono::milliseconds{7 * id}, id, went),
+                              boost::asio::detached);
+    }
+    io.run();
+    auto const took = Clock::now() - begun;
+    CHECK(went == std::vector<int>{0, 1, 2, 3, 4, 5});
+    CHECK(took >= 250ms);  // six turns of 53 ms: none went early
+    CHECK(took < 5s);
 }
