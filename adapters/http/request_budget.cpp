@@ -67,7 +67,8 @@ std::optional<milliseconds> RequestBudget::reserve_in_line(Ticket ticket, Clock:
         if (place != line_.end()) line_.erase(place);
         return std::nullopt;
     }
-    return std::max(milliseconds{1}, std::chrono::ceil<milliseconds>(slot + interval_ * ahead - now));
+    auto const turn = slot + interval_ * ahead;
+    return std::max(milliseconds{1}, std::chrono::ceil<milliseconds>(turn - now));
 }
 
 void RequestBudget::pause(Clock::time_point now, milliseconds wait) {
