@@ -22,6 +22,9 @@ int burst_of(int per_minute) { return std::max(1, per_minute / 20); }
 // The part of the burst only interactive calls may use: about a second of turns.
 constexpr milliseconds kInteractiveHeadroom{1000};
 
+// How soon the second caller in line asks again while the first one's turn is overdue.
+constexpr milliseconds kOverdueRecheck{5};
+
 }  // namespace
 
 RequestBudget::RequestBudget(int per_minute, milliseconds max_wait, milliseconds bulk_max_wait)
@@ -67,7 +70,10 @@ std::optional<milliseconds> RequestBudget::reserve_in_line(Ticket ticket, Clock:
         if (place != line_.end()) line_.erase(place);
         return std::nullopt;
     }
-    auto const turn = slot + interval_ * ahead;
+    // A turn is free but the first caller has not taken it yet (it woke late): count from its
+    // turn being now, and let the next ask again soon, so the line does not fall behind the pace.
+    if (slot <= now && ahead == 1) return kOverdueRecheck;
+    auto const turn = slot <= now ? now + interval_ * (ahead - 1) : slot + interval_ * ahead;
     return std::max(milliseconds{1}, std::chrono::ceil<milliseconds>(turn - now));
 }
 

@@ -193,10 +193,11 @@ ApiCaller::ApiCaller(http::HttpClient& client, std::string base_url, std::string
 }
 
 asio::awaitable<bot::ApiResult<Json>> ApiCaller::send(http::OutboundRequest request) {
-    if (budget_) {
-        if (auto const wait = co_await budget_->take(lane_)) {
+    // Held by the frame: a waiting turn leaves the budget's line even when the frame outlives us.
+    if (auto const budget = budget_) {
+        if (auto const wait = co_await budget->take(lane_)) {
             co_return failure(Kind::rate_limited,
-                              "held back: the account's " + std::to_string(budget_->per_minute()) +
+                              "held back: the account's " + std::to_string(budget->per_minute()) +
                                   " requests a minute (zendesk.requests_per_minute) are spent",
                               *wait);
         }

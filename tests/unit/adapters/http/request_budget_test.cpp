@@ -56,6 +56,16 @@ boost::asio::awaitable<void> bulk_call(RequestBudget& budget, std::chrono::milli
     if (!co_await budget.take(Lane::bulk)) went.push_back(id);
 }
 
+struct Answer {
+    bool given = false;
+    std::optional<std::chrono::milliseconds> wait;
+};
+
+boost::asio::awaitable<void> bulk_wait(RequestBudget& budget, Answer& answer) {
+    answer.wait = co_await budget.take(Lane::bulk);
+    answer.given = true;
+}
+
 }  // namespace
 
 TEST_CASE("request budget: a twentieth at once, then an even pace; never more than the budget in any minute") {
@@ -134,10 +144,12 @@ TEST_CASE("request budget: a waiting bulk call is not overtaken by a later one, 
     auto const second_wait = budget.reserve_in_line(second, start);
     REQUIRE(first_wait.has_value());
     REQUIRE(second_wait.has_value());
-    CHECK(*second_wait - *first_wait >= 80ms);  // a turn later (one in 86 ms), not woken together
+    CHECK(*second_wait - *first_wait >= 80ms);  // a turn later (one in 90 ms), not woken together
 
     auto const due = start + *first_wait;
-    CHECK(budget.reserve_in_line(second, due).has_value());  // asks first, but is second in line
+    auto const early = budget.reserve_in_line(second, due);  // asks first, but is second in line
+    REQUIRE(early.has_value());
+    CHECK(*early <= 10ms);  // the first is late for its turn: the second asks again soon
     CHECK_FALSE(budget.reserve_in_line(first, due).has_value());
     CHECK_FALSE(budget.reserve_in_line(second, start + *second_wait).has_value());
 
@@ -162,6 +174,33 @@ TEST_CASE("request budget: bulk calls that wait go in the order they asked") {
     io.run();
     auto const took = Clock::now() - begun;
     CHECK(went == std::vector<int>{0, 1, 2, 3, 4, 5});
-    CHECK(took >= 250ms);  // six turns of 53 ms: none went early
+    CHECK(took >= 250ms);  // the first turn at once, then five of 53 ms: none went early
     CHECK(took < 5s);
+}
+
+TEST_CASE("request budget: a bulk call that gives up, or is dropped while it waits, leaves the line") {
+    RequestBudget gives_up{60, 2s, 100ms};  // a turn a second; bulk calls wait at most 100 ms
+    spend_bulk_turns(gives_up, Clock::now());
+    {
+        boost::asio::io_context io;
+        Answer answer;
+        boost::asio::co_spawn(io, bulk_wait(gives_up, answer), boost::asio::detached);
+        io.run();
+        CHECK(answer.given);
+        CHECK(answer.wait.has_value());  // told to come back later
+    }
+    auto const next = gives_up.join();
+    CHECK_FALSE(gives_up.reserve_in_line(next, Clock::now() + 10s).has_value());  // first in line
+
+    RequestBudget dropped{60};  // its next turn about a second away
+    spend_bulk_turns(dropped, Clock::now());
+    {
+        boost::asio::io_context io;
+        Answer answer;
+        boost::asio::co_spawn(io, bulk_wait(dropped, answer), boost::asio::detached);
+        io.run_for(10ms);
+        CHECK_FALSE(answer.given);  // still waiting for its turn when its io_context goes away
+    }
+    auto const after = dropped.join();
+    CHECK_FALSE(dropped.reserve_in_line(after, Clock::now() + 10s).has_value());
 }
