@@ -44,8 +44,8 @@ void resume(W& w, error_code ec) {
 // Resumes every waiter with its result, one post per run of waiters sharing an executor: when
 // one thread serves all connections that is one queued call per batch, not one per request,
 // which spares the network thread's queue lock and allocator a cross-thread handoff each.
-// `keep` is released on the waiters' thread, after the last run, so memory the callers
-// allocated is freed where it was allocated.
+// `keep` is released with the last run, on its executor: with one network thread, memory the
+// callers allocated is freed on the thread that allocated it.
 template <class W, class... Keep>
 void resume_all(std::vector<W> waiters, error_code ec, Keep... keep) {
     std::size_t begin = 0;

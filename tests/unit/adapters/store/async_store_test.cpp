@@ -82,6 +82,18 @@ private:
     std::vector<Shape> shapes_;
 };
 
+// A store whose disk is gone: every write fails.
+class FailingStore final : public tb::store::BlockingStore {
+public:
+    tb::Result<tb::store::WriteResult> write(tb::store::WriteBatch const& /*batch*/) override {
+        return boost::system::error_code{tb::bot::errc::store_unavailable};
+    }
+    tb::Result<tb::bot::StoreStats> stats() override {
+        return boost::system::error_code{tb::bot::errc::store_unavailable};
+    }
+    tb::Result<void> ping() override { return boost::system::error_code{tb::bot::errc::store_unavailable}; }
+};
+
 Delivery delivery(int i, tb::bot::Instant at) {
     return {Source::slack_event, "Ev" + std::to_string(i), R"({"k":"v"})", at};
 }
@@ -284,10 +296,12 @@ TEST_CASE("async store: callers from different executors each resume on their ow
     asio::io_context second;
     Tally on_first;
     Tally on_second;
+    int expected_first = 0;
     gate.close();
     for (int i = 0; i < 40; ++i) {
         // Runs of 1, 2, 3... callers on the same executor, alternating.
         bool const to_first = (i / 4) % 2 == 0 || i % 3 == 0;
+        expected_first += to_first ? 1 : 0;
         auto& io = to_first ? first : second;
         auto& tally = to_first ? on_first : on_second;
         asio::co_spawn(io, record_one(store, delivery(i, clock.now()), tally), asio::detached);
@@ -296,9 +310,27 @@ TEST_CASE("async store: callers from different executors each resume on their ow
     gate.open();
     store.shutdown();
     first.run();
+    CHECK(on_first.fresh == expected_first);
     CHECK(on_second.fresh == 0);  // nothing of the second ran on the first's thread
     second.run();
     CHECK(on_first.fresh + on_second.fresh == 40);
     CHECK(on_first.fresh > 0);
     CHECK(on_second.fresh > 0);
+}
+
+TEST_CASE("async store: when the write fails, every caller of that commit is told so") {
+    tb::fakes::FakeClock clock;
+    tb::store::AsyncStore store{std::make_unique<FailingStore>(), clock};
+    asio::io_context io;
+    Tally tally;
+    for (int i = 0; i < 5; ++i) {
+        asio::co_spawn(io, record_one(store, delivery(i, clock.now()), tally), asio::detached);
+        asio::co_spawn(io, settle_one(store, i + 1, Fate::done, clock.now(), tally), asio::detached);
+    }
+    asio::co_spawn(io, claim_some(store, 10, clock.now(), tally), asio::detached);
+    io.run();
+    CHECK(tally.failed == 11);
+    CHECK(tally.fresh == 0);
+    CHECK(tally.settled == 0);
+    CHECK(tally.claimed.empty());
 }
