@@ -94,6 +94,15 @@ public:
     tb::Result<void> ping() override { return boost::system::error_code{tb::bot::errc::store_unavailable}; }
 };
 
+// An AsyncStore writing through a GatedStore into a fresh file.
+struct GatedAsyncStore {
+    TempDb db;
+    tb::fakes::FakeClock clock;
+    std::unique_ptr<GatedStore> owned = std::make_unique<GatedStore>(db.path);
+    GatedStore& gate = *owned;
+    tb::store::AsyncStore store{std::move(owned), clock};
+};
+
 Delivery delivery(int i, tb::bot::Instant at) {
     return {Source::slack_event, "Ev" + std::to_string(i), R"({"k":"v"})", at};
 }
@@ -202,12 +211,7 @@ TEST_CASE("async store: many concurrent outcomes share few commits, and survive 
     CHECK(claim_all(store, kJobs, clock.now() + 30s).size() == kJobs / 3);
 }
 
-TEST_CASE("async store: records, outcomes and claims arriving together share one commit") {
-    TempDb db;
-    tb::fakes::FakeClock clock;
-    auto gated = std::make_unique<GatedStore>(db.path);
-    auto& gate = *gated;
-    tb::store::AsyncStore store{std::move(gated), clock};
+TEST_CASE_FIXTURE(GatedAsyncStore, "async store: records, outcomes and claims arriving together share one commit") {
     Tally tally;
     fill(store, 10, clock.now(), tally);
     auto const jobs = claim_all(store, 5, clock.now());
@@ -262,12 +266,7 @@ TEST_CASE("async store: a claim leases at most max_claimed jobs per transaction"
     CHECK(claim_all(store, 1000, clock.now()).size() == 16);
 }
 
-TEST_CASE("async store: the callers one commit answers resume in one call on their thread") {
-    TempDb db;
-    tb::fakes::FakeClock clock;
-    auto gated = std::make_unique<GatedStore>(db.path);
-    auto& gate = *gated;
-    tb::store::AsyncStore store{std::move(gated), clock};
+TEST_CASE_FIXTURE(GatedAsyncStore, "async store: the callers one commit answers resume in one call on their thread") {
     constexpr int kCallers = 200;
     asio::io_context io;
     Tally tally;
@@ -286,12 +285,7 @@ TEST_CASE("async store: the callers one commit answers resume in one call on the
     CHECK(handlers <= 4);  // one per commit, where one per caller made it 200
 }
 
-TEST_CASE("async store: callers from different executors each resume on their own") {
-    TempDb db;
-    tb::fakes::FakeClock clock;
-    auto gated = std::make_unique<GatedStore>(db.path);
-    auto& gate = *gated;
-    tb::store::AsyncStore store{std::move(gated), clock};
+TEST_CASE_FIXTURE(GatedAsyncStore, "async store: callers from different executors each resume on their own") {
     asio::io_context first;
     asio::io_context second;
     Tally on_first;
