@@ -174,6 +174,18 @@ struct RawConnection {
     }
     ~RawConnection() { sqlite3_close_v2(db); }
     int exec(char const* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
+    // The CREATE statements of the schema objects that belong to `table`, joined.
+    std::string schema_of(char const* table) {
+        sqlite3_stmt* q = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db, "SELECT group_concat(sql, ';') FROM sqlite_schema WHERE tbl_name = ?", -1, &q,
+                                   nullptr) == SQLITE_OK);
+        sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+        REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+        auto const* text = sqlite3_column_text(q, 0);
+        std::string sql = text ? reinterpret_cast<char const*>(text) : "";
+        sqlite3_finalize(q);
+        return sql;
+    }
 };
 
 }  // namespace
@@ -349,16 +361,42 @@ TEST_CASE("sqlite store: a file from before the CHECK change is carried over, jo
     CHECK(store->claim(10, clock.now(), 60s)->at(0).id == 43);  // ids go on from the old rows
 
     RawConnection raw{db.path};
-    sqlite3_stmt* q = nullptr;
-    REQUIRE(sqlite3_prepare_v2(raw.db, "SELECT group_concat(sql, ';') FROM sqlite_schema WHERE tbl_name = 'jobs'",
-                               -1, &q, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(q) == SQLITE_ROW);
-    std::string const sql = reinterpret_cast<char const*>(sqlite3_column_text(q, 0));
-    sqlite3_finalize(q);
+    auto const sql = raw.schema_of("jobs");
     CHECK(sql.find("state IN (") == std::string::npos);
     CHECK(sql.find("jobs_due") != std::string::npos);
     CHECK(sql.find("jobs_leased") != std::string::npos);
     CHECK(sql.find("jobs_dead") != std::string::npos);
+    CHECK(raw.schema_of("deliveries").find(") WITHOUT ROWID") != std::string::npos);
     // The CHECK still holds.
     CHECK(raw.exec("UPDATE jobs SET state = 'lost' WHERE id = 41") == SQLITE_CONSTRAINT);
+}
+
+TEST_CASE("sqlite store: deliveries from a file keyed with a rowid are carried over to one keyed without") {
+    TempDb db;
+    tb::fakes::FakeClock clock;
+    {
+        auto store = tb::store::make_sqlite_store(db.path);  // today's jobs table
+        REQUIRE(store->record(std::vector<Delivery>{delivery("EvKept", clock.now())}).has_value());
+    }
+    {
+        RawConnection old{db.path};  // deliveries as they were written before
+        REQUIRE(old.exec(R"sql(
+            DROP TABLE deliveries;
+            CREATE TABLE deliveries (source TEXT NOT NULL, delivery_id TEXT NOT NULL,
+                                     received_at INTEGER NOT NULL, PRIMARY KEY (source, delivery_id));
+            INSERT INTO deliveries VALUES ('slack_event', 'EvKept', 1700000000000);
+            INSERT INTO deliveries VALUES ('slack_command', 'T1/trigger', 1700000000001);
+        )sql") == SQLITE_OK);
+    }
+    auto store = tb::store::make_sqlite_store(db.path);
+    CHECK(*store->record(std::vector<Delivery>{delivery("EvKept", clock.now()),
+                                               delivery("T1/trigger", clock.now(), Source::slack_command),
+                                               delivery("EvNew", clock.now())}) ==
+          std::vector<bool>{false, false, true});
+    CHECK(store->stats()->deliveries == 3);
+    CHECK(store->claim(10, clock.now(), 60s)->size() == 2);  // EvKept's job, and EvNew's
+
+    RawConnection raw{db.path};
+    CHECK(raw.schema_of("deliveries").find(") WITHOUT ROWID") != std::string::npos);
+    CHECK(raw.schema_of("deliveries_with_rowid").empty());  // the copy's source is gone
 }
