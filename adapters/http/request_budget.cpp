@@ -37,11 +37,15 @@ RequestBudget::RequestBudget(int per_minute, milliseconds max_wait, milliseconds
       max_wait_{max_wait},
       bulk_max_wait_{bulk_max_wait} {}
 
-std::optional<milliseconds> RequestBudget::reserve(Clock::time_point now, milliseconds max_wait, Lane lane) {
-    std::lock_guard lock{mutex_};
+RequestBudget::Turn RequestBudget::next_turn(Clock::time_point now, Lane lane) const {
     auto const due = std::max({theoretical_, now, paused_until_});
     auto const ahead = lane == Lane::interactive ? tolerance_ : bulk_tolerance_;
-    auto const slot = std::max({due - ahead, now, paused_until_});
+    return {due, std::max({due - ahead, now, paused_until_})};
+}
+
+std::optional<milliseconds> RequestBudget::reserve(Clock::time_point now, milliseconds max_wait, Lane lane) {
+    std::lock_guard lock{mutex_};
+    auto const [due, slot] = next_turn(now, lane);
     if (slot - now > max_wait) return std::chrono::ceil<milliseconds>(slot - now);
     theoretical_ = due + interval_;
     if (slot <= now) return std::nullopt;
@@ -63,8 +67,7 @@ std::optional<milliseconds> RequestBudget::reserve_in_line(Ticket ticket, Clock:
     std::lock_guard lock{mutex_};
     auto const place = line_.find(ticket);
     auto const ahead = std::distance(line_.begin(), place);
-    auto const due = std::max({theoretical_, now, paused_until_});
-    auto const slot = std::max({due - bulk_tolerance_, now, paused_until_});
+    auto const [due, slot] = next_turn(now, Lane::bulk);
     if (ahead == 0 && slot <= now) {
         theoretical_ = due + interval_;
         if (place != line_.end()) line_.erase(place);

@@ -51,6 +51,12 @@ public:
     int per_minute() const noexcept { return per_minute_; }
 
 private:
+    struct Turn {
+        Clock::time_point due;   // on the even pace
+        Clock::time_point slot;  // the earliest it may go, running ahead by the lane's tolerance
+    };
+    Turn next_turn(Clock::time_point now, Lane lane) const;  // under mutex_
+
     int per_minute_;
     std::chrono::microseconds interval_;   // between requests once the burst is spent
     std::chrono::microseconds tolerance_;  // how far ahead of time the burst may run
