@@ -61,15 +61,14 @@ void resume_all(std::vector<W> waiters, error_code ec, Keep... keep) {
             for (std::size_t i = begin; i < end; ++i) run.push_back(std::move(waiters[i]));
         }
         auto executor = run.front().executor;
+        auto resume_run = [run = std::move(run), ec]() mutable {
+            for (auto& w : run) resume(w, ec);
+        };
         if (last) {
-            asio::post(executor, [run = std::move(run), ec, ... k = std::move(keep)]() mutable {
-                for (auto& w : run) resume(w, ec);
-            });
+            asio::post(executor, [r = std::move(resume_run), ... k = std::move(keep)]() mutable { r(); });
             return;
         }
-        asio::post(executor, [run = std::move(run), ec]() mutable {
-            for (auto& w : run) resume(w, ec);
-        });
+        asio::post(executor, std::move(resume_run));
         begin = end;
     }
 }
