@@ -1,5 +1,6 @@
 #include "adapters/store/sqlite/schema.hpp"
 
+#include <optional>
 #include <string>
 
 #include "adapters/store/sqlite/statement.hpp"
@@ -41,19 +42,25 @@ CREATE INDEX IF NOT EXISTS jobs_dead ON jobs (id) WHERE state = 'dead';
 // in place, so the table is copied into the current definition.
 constexpr char const* kOldCheck = "CHECK (state IN (";
 
+// The CREATE statement of `table`, or nothing when the file has no such table.
+std::optional<std::string> table_sql(sqlite3* db, char const* table) {
+    Statement query{db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?"};
+    query.bind(1, table);
+    if (query.step() != SQLITE_ROW) return std::nullopt;
+    return std::string{query.column_text(0)};
+}
+
 bool has_old_jobs_table(sqlite3* db) {
-    Statement query{db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'jobs'"};
-    if (query.step() != SQLITE_ROW) return false;
-    return query.column_text(0).find(kOldCheck) != std::string::npos;
+    auto const sql = table_sql(db, "jobs");
+    return sql && sql->find(kOldCheck) != std::string::npos;
 }
 
 // Files from before: deliveries in a rowid table beside its key's index, two B-trees where
 // one does. Random delivery ids make every commit write pages of both; without the rowid a
 // commit writes fewer pages and its fdatasync returns sooner.
 bool has_rowid_deliveries(sqlite3* db) {
-    Statement query{db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'deliveries'"};
-    if (query.step() != SQLITE_ROW) return false;
-    return query.column_text(0).find("WITHOUT ROWID") == std::string::npos;
+    auto const sql = table_sql(db, "deliveries");
+    return sql && sql->find("WITHOUT ROWID") == std::string::npos;
 }
 
 }  // namespace
