@@ -179,8 +179,7 @@ asio::awaitable<http::Response> SlackIntake::commands(http::Request request) {
     // Recorded whatever it says (accepted means durable); a mistake or `help` is answered here
     // and its job does nothing more, the rest say what is coming through the response_url.
     auto const ack = bot::acknowledge(form->count("text") ? form->at("text") : std::string{});
-    auto ok = http::make_json_response(request, status::ok,
-                                       json{{"response_type", "ephemeral"}, {"text", ack.text}}.dump());
+    auto ok = http::make_json_response(request, status::ok, ephemeral_response(ack.text));
     bot::Delivery delivery{bot::Source::slack_command, "trigger:" + trigger, std::move(request.body()),
                            context_.clock.now()};
     co_return co_await http::record_then_answer(context_, request, std::move(delivery), std::move(ok));

@@ -21,6 +21,9 @@ bot::SlackRequest parse_slack_request(bot::Source source, std::string_view paylo
 // The "Create ticket" form of a view_submission payload; nullopt for other views.
 std::optional<bot::TicketForm> read_ticket_form(nlohmann::json const& payload);
 
+// The ephemeral answer to a slash command that says `text` to its user.
+std::string ephemeral_response(std::string const& text);
+
 // The view_submission answer that shows each problem next to its field.
 std::string form_errors_response(std::vector<bot::FormProblem> const& problems);
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/commands/command.hpp"
 #include "tests/support/files.hpp"
 
 using tb::bot::Source;
@@ -123,5 +124,17 @@ TEST_CASE("garbage never throws") {
             parse_slack_request(Source::slack_event, body)));
         CHECK(std::holds_alternative<tb::bot::Ignored>(
             parse_slack_request(Source::slack_interaction, body)));
+    }
+}
+
+TEST_CASE("a command's ephemeral answer carries its text, the help text included, as JSON would encode it") {
+    auto const help = tb::bot::help_text();
+    for (std::string const& text : {std::string{"Working on #12…"}, "Unknown command `printer`.\n" + help,
+                                   "Say \"what\" \\ to do\t<@U1> – \u00e9\n" + help, help, std::string{}}) {
+        auto const answer = tb::slack::ephemeral_response(text);
+        CHECK(answer == nlohmann::json{{"response_type", "ephemeral"}, {"text", text}}.dump());
+        auto const parsed = nlohmann::json::parse(answer);
+        CHECK(parsed.at("response_type") == "ephemeral");
+        CHECK(parsed.at("text") == text);
     }
 }
