@@ -139,7 +139,7 @@ std::string ephemeral_response(std::string const& text) {
     // two encodings join as the texts do, since JSON escapes each character on its own.
     static std::string const help = bot::help_text();
     static std::string const help_json = json(help).dump();
-    if (text.size() < help.size() || text.compare(text.size() - help.size(), help.size(), help) != 0) {
+    if (!text.ends_with(help)) {
         return json{{"response_type", "ephemeral"}, {"text", text}}.dump();
     }
     std::string out = R"({"response_type":"ephemeral","text":)";
