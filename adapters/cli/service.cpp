@@ -181,10 +181,12 @@ int Service::run() {
     Handlers const handlers{flows, commands, sync, missed, sla, flow_observer};
     auto handler = [handlers](bot::Job job) { return dispatch(handlers, std::move(job)); };
     bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, bot::RunnerSettings{}};
-    http::IntakeContext context{store, metrics, clock, [&runner] { runner.wake(); }};
+    http::IntakeContext context{store, metrics, clock,
+                                [&runner](bot::Source source) { runner.wake(source); }};
     std::vector<bot::ScheduledTask> tasks{{bot::kCatchUpTask, settings.zendesk.catch_up_every},
                                           {bot::kSlaScanTask, options_.sla_scan_every}};
-    bot::Scheduler scheduler{io.get_executor(), store, clock, std::move(tasks), [&runner] { runner.wake(); }};
+    bot::Scheduler scheduler{io.get_executor(), store, clock, std::move(tasks),
+                             [&runner] { runner.wake(bot::Source::scheduled); }};
     auto form_check = [&desk = *desks.interactive](bot::TicketForm form) { return check_form(desk, std::move(form)); };
     slack::SlackIntake slack_intake{secrets.slack_signing_secret, context, form_check};
     zendesk::ZendeskIntake zendesk_intake{secrets.zendesk_webhook_secret, context};

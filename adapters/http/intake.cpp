@@ -21,7 +21,8 @@ std::string_view header(Request const& request, std::string_view name) {
 
 asio::awaitable<Response> record_then_answer(IntakeContext& context, Request const& request,
                                              bot::Delivery delivery, Response accepted) {
-    auto const source = bot::to_string(delivery.source);
+    auto const kind = delivery.source;
+    auto const source = bot::to_string(kind);
     auto const recorded = co_await context.store.record(std::move(delivery));
     if (!recorded) {
         context.metrics.inc("tb_store_failures_total", {{"source", source}});
@@ -31,7 +32,7 @@ asio::awaitable<Response> record_then_answer(IntakeContext& context, Request con
         co_return response;
     }
     context.metrics.inc("tb_intake_total", {{"source", source}, {"outcome", *recorded ? "new" : "duplicate"}});
-    if (*recorded && context.on_new_delivery) context.on_new_delivery();
+    if (*recorded && context.on_new_delivery) context.on_new_delivery(kind);
     co_return accepted;
 }
 

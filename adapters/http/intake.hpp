@@ -16,7 +16,7 @@ struct IntakeContext {
     bot::Store& store;
     Metrics& metrics;
     bot::Clock const& clock;
-    std::function<void()> on_new_delivery;  // wakes the job runner
+    std::function<void(bot::Source)> on_new_delivery;  // wakes the job runner
 };
 
 void describe_intake_metrics(Metrics& metrics);

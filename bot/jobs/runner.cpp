@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <utility>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -37,8 +38,9 @@ JobRunner::JobRunner(asio::any_io_executor executor, Store& store, Clock const& 
       settings_{settings},
       wakeup_{strand_} {}
 
-void JobRunner::wake() {
+void JobRunner::wake(Source source) {
     // Every accepted delivery wakes the runner: one posted wake-up at a time is enough.
+    if (is_interactive(source)) interactive_queued_ = true;
     if (wake_posted_.exchange(true)) return;
     asio::post(strand_, [this] {
         wake_posted_ = false;
@@ -63,15 +65,26 @@ asio::awaitable<void> JobRunner::loop() {
     while (!stopping_) {
         woken_ = false;
         // Interactive work first, in any free slot; then the rest, leaving the reserved slots.
-        auto const interactive = co_await claim(settings_.concurrency - leases_.size(), true);
+        // (Wake-ups for bulk work can keep the poll from ever firing: a retry of a command that
+        // fell due meanwhile is looked for at least as often as the poll would.)
+        Claimed interactive;
+        bool const everywhere = std::exchange(look_everywhere_, false) ||
+                                clock_.now() - looked_interactive_ >= settings_.idle_poll;
+        bool const queued = interactive_queued_.exchange(false);
+        if (everywhere || queued) {
+            looked_interactive_ = clock_.now();
+            interactive = co_await claim(settings_.concurrency - leases_.size(), true);
+        }
         auto const bulk = co_await claim(bulk_room(), false);
         keep_leases();
         if (stopping_) break;
         // A full batch means more may be waiting: look again at once, unless we are full.
+        if (interactive.full) look_everywhere_ = true;
         if (interactive.full || bulk.full) continue;
         if (woken_) continue;
         wakeup_.expires_after(settings_.idle_poll);
-        co_await wakeup_.async_wait(use_nothrow);
+        auto const [cancelled] = co_await wakeup_.async_wait(use_nothrow);
+        if (!cancelled) look_everywhere_ = true;  // the poll: retries and expired leases fall due
     }
     auto const deadline = std::chrono::steady_clock::now() + settings_.drain_timeout;
     while (!leases_.empty() && std::chrono::steady_clock::now() < deadline) {
@@ -193,6 +206,7 @@ asio::awaitable<void> JobRunner::attempt(Job job) {
     // (woken_ too: run() may be claiming, not waiting, and would miss the cancel.)
     if (!stopping_) {
         woken_ = true;
+        look_everywhere_ = true;
         wakeup_.cancel();
     }
 }

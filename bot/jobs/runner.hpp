@@ -95,8 +95,8 @@ public:
 
     // Runs until stop(); then waits for the jobs in flight before it returns.
     asio::awaitable<void> run();
-    // Thread-safe: new work may be due, look now instead of at the next poll.
-    void wake();
+    // Thread-safe: a job from `source` was queued, look now instead of at the next poll.
+    void wake(Source source);
     // Thread-safe: claim nothing more, finish what is in flight.
     void stop();
 
@@ -134,6 +134,11 @@ private:
     std::size_t bulk_in_flight_ = 0;  // of those, the jobs nobody is waiting on
     bool stopping_ = false;
     bool woken_ = false;
+    // Look for interactive work on the next turn too. A wake-up for bulk work alone skips that
+    // claim: it cannot find any, and a store write per accepted event is not free.
+    bool look_everywhere_ = true;
+    Instant looked_interactive_{};
+    std::atomic<bool> interactive_queued_{false};
     std::atomic<bool> wake_posted_{false};
     struct Outage {
         int streak = 0;                       // attempts in a row that found nobody answering

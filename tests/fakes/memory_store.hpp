@@ -52,6 +52,7 @@ public:
     }
     std::vector<bot::Job> take(std::size_t limit, bot::Instant now, std::chrono::seconds lease, bool interactive_only) {
         std::lock_guard lock{mutex_};
+        ++claims_;
         std::vector<bot::Job> out;
         for (auto& [id, row] : rows_) {
             if (out.size() >= limit) break;
@@ -107,6 +108,11 @@ public:
     }
     asio::awaitable<Result<void>> ping() override { co_return Result<void>{}; }
 
+    std::size_t claims() const {  // calls to claim and claim_interactive so far
+        std::lock_guard lock{mutex_};
+        return claims_;
+    }
+
     Row row(bot::JobId id) const {
         std::lock_guard lock{mutex_};
         return rows_.at(id);
@@ -117,6 +123,7 @@ private:
     std::set<std::pair<bot::Source, std::string>> keys_;
     std::map<bot::JobId, Row> rows_;
     bot::JobId next_id_ = 1;
+    std::size_t claims_ = 0;
 };
 
 }  // namespace tb::fakes

@@ -379,12 +379,101 @@ TEST_CASE("runner: a wake-up starts waiting work at once, and wake-ups that pile
     for (auto const* id : {"Ev1", "Ev2"}) {
         asio::co_spawn(io, store.record({tb::bot::Source::slack_event, id, "{}", clock.now()}), asio::detached);
         io.run_for(5ms);
-        for (int i = 0; i < 100; ++i) runner.wake();
+        for (int i = 0; i < 100; ++i) runner.wake(tb::bot::Source::slack_event);
         io.run_for(20ms);
     }
     CHECK(calls == 2);
     CHECK(store.row(1).state == "done");
     CHECK(store.row(2).state == "done");
+    runner.stop();
+    io.run_for(20ms);
+}
+
+TEST_CASE("runner: a wake-up for bulk work with no bulk slot free asks the store for nothing; one for a command claims it") {
+    asio::io_context io;
+    tb::fakes::FakeClock clock;
+    tb::fakes::MemoryStore store;
+    RecordingObserver observer;
+    std::vector<tb::bot::Source> ran;
+    bool released = false;
+    asio::steady_timer hold{io, std::chrono::hours{1}};
+    auto handler = [&](Job job) -> asio::awaitable<JobOutcome> {
+        ran.push_back(job.source);
+        tb::error_code ignored;
+        while (job.delivery_id == "Ev1" && !released) {
+            co_await hold.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        }
+        co_return JobOutcome::done();
+    };
+    tb::bot::RunnerSettings settings;
+    settings.concurrency = 2;
+    settings.reserved_for_interactive = 1;  // one slot for bulk work, which Ev1 holds
+    settings.idle_poll = 1h;                // only wake-ups start work
+    tb::bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, settings};
+    asio::co_spawn(io, store.record({tb::bot::Source::slack_event, "Ev1", "{}", clock.now()}), asio::detached);
+    asio::co_spawn(io, runner.run(), asio::detached);
+    io.run_for(5ms);
+    REQUIRE(ran.size() == 1);
+
+    auto const before = store.claims();
+    for (auto const* id : {"Ev2", "Ev3", "Ev4"}) {
+        asio::co_spawn(io, store.record({tb::bot::Source::slack_event, id, "{}", clock.now()}), asio::detached);
+        io.run_for(2ms);
+        runner.wake(tb::bot::Source::slack_event);
+        io.run_for(5ms);
+    }
+    CHECK(store.claims() == before);  // no room for them, and they cannot be commands
+    CHECK(ran.size() == 1);
+
+    asio::co_spawn(io, store.record({tb::bot::Source::slack_command, "cmd", "{}", clock.now()}), asio::detached);
+    io.run_for(2ms);
+    runner.wake(tb::bot::Source::slack_command);
+    io.run_for(5ms);
+    REQUIRE(ran.size() == 2);
+    CHECK(ran[1] == tb::bot::Source::slack_command);
+
+    released = true;  // the bulk slot frees: the events waiting behind Ev1 run without a wake-up
+    hold.cancel();
+    io.run_for(20ms);
+    CHECK(ran.size() == 5);
+    runner.stop();
+    io.run_for(20ms);
+}
+
+TEST_CASE("runner: wake-ups for bulk work that keep the poll from firing do not starve a command's retry") {
+    asio::io_context io;
+    tb::fakes::FakeClock clock;
+    tb::fakes::MemoryStore store;
+    RecordingObserver observer;
+    std::map<std::string, int> attempts;
+    asio::steady_timer hold{io, std::chrono::hours{1}};
+    auto handler = [&](Job job) -> asio::awaitable<JobOutcome> {
+        auto const n = ++attempts[job.delivery_id];
+        tb::error_code ignored;
+        if (job.delivery_id == "Ev1") co_await hold.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        if (job.delivery_id == "cmd" && n == 1) co_return JobOutcome::retry("slack: 503", 1min);
+        co_return JobOutcome::done();
+    };
+    tb::bot::RunnerSettings settings;
+    settings.concurrency = 2;
+    settings.reserved_for_interactive = 1;  // Ev1 holds the one bulk slot throughout
+    settings.idle_poll = 10min;             // by the fake clock; the real timer never fires here
+    tb::bot::JobRunner runner{io.get_executor(), store, clock, handler, observer, settings};
+    asio::co_spawn(io, store.record({tb::bot::Source::slack_event, "Ev1", "{}", clock.now()}), asio::detached);
+    asio::co_spawn(io, store.record({tb::bot::Source::slack_command, "cmd", "{}", clock.now()}), asio::detached);
+    asio::co_spawn(io, runner.run(), asio::detached);
+    io.run_for(5ms);
+    REQUIRE(attempts["cmd"] == 1);  // and it is due again in a minute and a bit
+
+    // Events keep arriving, each waking the runner before its poll could fire.
+    for (int i = 0; i < 40 && attempts["cmd"] < 2; ++i) {
+        clock.advance(1min);
+        runner.wake(tb::bot::Source::slack_event);
+        io.run_for(2ms);
+    }
+    CHECK(attempts["cmd"] == 2);
+    CHECK(attempts["Ev1"] == 1);
+    hold.cancel();
     runner.stop();
     io.run_for(20ms);
 }
