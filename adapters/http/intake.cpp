@@ -22,6 +22,7 @@ std::string_view header(Request const& request, std::string_view name) {
 asio::awaitable<Response> record_then_answer(IntakeContext& context, Request const& request,
                                              bot::Delivery delivery, Response accepted) {
     auto const kind = delivery.source;
+    bool const queues_job = !delivery.answered;
     auto const source = bot::to_string(kind);
     auto const recorded = co_await context.store.record(std::move(delivery));
     if (!recorded) {
@@ -32,7 +33,7 @@ asio::awaitable<Response> record_then_answer(IntakeContext& context, Request con
         co_return response;
     }
     context.metrics.inc("tb_intake_total", {{"source", source}, {"outcome", *recorded ? "new" : "duplicate"}});
-    if (*recorded && context.on_new_delivery) context.on_new_delivery(kind);
+    if (*recorded && queues_job && context.on_new_delivery) context.on_new_delivery(kind);
     co_return accepted;
 }
 

@@ -176,12 +176,16 @@ asio::awaitable<http::Response> SlackIntake::commands(http::Request request) {
     }
     auto const& trigger = form->at("trigger_id");
     if (trigger.size() > kMaxDeliveryIdBytes) co_return malformed(request, "trigger_id too long");
-    // Recorded whatever it says (accepted means durable); a mistake or `help` is answered here
-    // and its job does nothing more, the rest say what is coming through the response_url.
+    // Recorded whatever it says (accepted means durable). A mistake or `help` is answered here
+    // in full and queues no job; the rest say what is coming through the response_url.
     auto const ack = bot::acknowledge(form->count("text") ? form->at("text") : std::string{});
     auto ok = http::make_json_response(request, status::ok, ephemeral_response(ack.text));
     bot::Delivery delivery{bot::Source::slack_command, "trigger:" + trigger, std::move(request.body()),
-                           context_.clock.now()};
+                           context_.clock.now(), ack.final};
+    if (ack.final) {
+        context_.metrics.inc("tb_commands_total", {{"verb", "help"}, {"outcome", std::string{ack.outcome}}});
+        spdlog::info("commands: `help` {} on arrival", ack.outcome);
+    }
     co_return co_await http::record_then_answer(context_, request, std::move(delivery), std::move(ok));
 }
 

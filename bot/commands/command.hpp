@@ -52,10 +52,12 @@ std::string help_text();
 namespace tb::bot {
 
 // What a slash command is answered with at once, before its work runs: the mistake and the
-// usage, the help, or "Working on #123…". True in `final` when nothing more will follow.
+// usage, the help, or "Working on #123…". True in `final` when nothing more will follow:
+// `outcome` then says which ("invalid" or "answered", as the commands' metric counts them).
 struct Acknowledgement {
     std::string text;
     bool final = false;
+    std::string_view outcome{};
 };
 Acknowledgement acknowledge(std::string_view text);
 

@@ -30,6 +30,9 @@ struct Delivery {
     std::string delivery_id;  // Slack event_id, command/interaction key, Zendesk event id
     std::string payload;      // the raw body
     Instant received_at{};
+    // Answered in full on arrival (a mistaken command, `help`): recorded like any delivery, but
+    // no job is queued, since none would have anything to do.
+    bool answered = false;
 };
 
 using JobId = std::int64_t;

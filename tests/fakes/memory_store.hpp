@@ -36,6 +36,7 @@ public:
     asio::awaitable<Result<bool>> record(bot::Delivery d) override {
         std::lock_guard lock{mutex_};
         if (!keys_.insert({d.source, d.delivery_id}).second) co_return false;
+        if (d.answered) co_return true;
         Row row;
         row.job = bot::Job{next_id_++, d.source, d.delivery_id, d.payload, 0, d.received_at};
         row.due = d.received_at;

@@ -190,6 +190,13 @@ TEST_CASE("commands: a redelivered command is applied once, and mistakes are ans
     std::this_thread::sleep_for(std::chrono::milliseconds{300});
     CHECK(d.updates().size() == 1);
     CHECK(d.answers("trig-wrong").empty());
+    // Both answered in full on arrival: recorded, but no job queued for them.
+    auto const db = d.service->db_path();
+    CHECK(count_rows(db, "SELECT count(*) FROM deliveries WHERE delivery_id IN ('trigger:trig-wrong', 'trigger:trig-help')") == 2);
+    CHECK(count_rows(db, "SELECT count(*) FROM jobs WHERE delivery_id IN ('trigger:trig-wrong', 'trigger:trig-help')") == 0);
+    auto const metrics = d.service->metrics();
+    CHECK(metrics.find(R"(tb_commands_total{verb="help",outcome="invalid"} 1)") != std::string::npos);
+    CHECK(metrics.find(R"(tb_commands_total{verb="help",outcome="answered"} 1)") != std::string::npos);
     d.no_violations();
 }
 

@@ -176,6 +176,7 @@ private:
         insert_delivery_.bind(3, at);
         if (!insert_delivery_.done()) return Result<bool>{boost::system::in_place_error, failed("record delivery")};
         if (sqlite3_changes(db_) != 1) return false;
+        if (d.answered) return true;
         insert_job_.reset();
         insert_job_.bind_static(1, source);
         insert_job_.bind_static(2, d.delivery_id);

@@ -59,6 +59,21 @@ TEST_CASE("sqlite store: a delivery is recorded once per source and id, with one
     CHECK(stats->jobs_pending == 3);
 }
 
+TEST_CASE("sqlite store: a delivery answered on arrival is recorded once, with no job") {
+    TempDb db;
+    tb::fakes::FakeClock clock;
+    auto store = tb::store::make_sqlite_store(db.path);
+    auto help = delivery("trigger:T1", clock.now(), Source::slack_command);
+    help.answered = true;
+    auto const fresh = store->record(std::vector<Delivery>{help, delivery("trigger:T2", clock.now(), Source::slack_command)});
+    REQUIRE(fresh.has_value());
+    CHECK(*fresh == std::vector<bool>{true, true});
+    CHECK(*store->record(std::vector<Delivery>{help}) == std::vector<bool>{false});
+    auto const stats = store->stats();
+    CHECK(stats->deliveries == 2);
+    CHECK(stats->jobs_pending == 1);
+}
+
 TEST_CASE("sqlite store: claims lease jobs, then an expired lease is claimable again") {
     TempDb db;
     tb::fakes::FakeClock clock;
