@@ -101,7 +101,7 @@ print_table() { # since-timestamp tsv: one row per scenario x level, from the ru
       print " ratios are ticketbridge / bolt: want rps >= 5x, p99 and p999 < 1x, RSS <= 0.2x; stored/sent = unique deliveries in"
       print " the level'"'"'s SQLite file / requests wrk completed at that level over all its runs; ! = busy-host run)"
       if (fs != "") print "disk fdatasync: " fs
-      if (jobs != "") printf "ticketbridge job queue at the end of each level (every new delivery also queues a job):\n%s", jobs
+      if (jobs != "") printf "ticketbridge job queue at the end of each level (every new delivery queues a job, except a command answered in full on arrival, such as the mistaken /ticket the bench sends):\n%s", jobs
       if (wal != "") printf "ticketbridge SQLite files per level (WAL sampled every 0.5 s while the level ran):\n%s", wal
       if (rep) print "REPEATS: fewer deliveries stored than requests answered - event ids repeated (-n too small, or several\n wrk threads: bench.lua starts thread k at offset k*7919 of the same set), so part of the figure is duplicates"
     }' "$2"
