@@ -38,11 +38,15 @@ struct RecordingObserver final : JobObserver {
     void outage(std::chrono::milliseconds pause, std::string_view) override { pauses.push_back(pause); }
 };
 
-struct Harness {
+// What a runner needs around it, for tests that drive the loop themselves.
+struct Parts {
     asio::io_context io;
     tb::fakes::FakeClock clock;
     tb::fakes::MemoryStore store;
     RecordingObserver observer;
+};
+
+struct Harness : Parts {
     std::map<tb::bot::JobId, int> calls;
     std::function<JobOutcome(Job const&, int)> behaviour;
     std::optional<tb::bot::JobRunner> runner;
@@ -170,10 +174,8 @@ TEST_CASE("runner: stop() lets jobs in flight finish and returns") {
 }
 
 TEST_CASE("runner: a backlog of slow work leaves slots for commands and button presses, which go first") {
-    asio::io_context io;
-    tb::fakes::FakeClock clock;
-    tb::fakes::MemoryStore store;
-    RecordingObserver observer;
+    Parts parts;
+    auto& [io, clock, store, observer] = parts;
     std::vector<std::string> started;
     std::vector<std::shared_ptr<asio::steady_timer>> slow;  // bulk jobs wait on these until released
     bool released = false;
@@ -323,10 +325,8 @@ TEST_CASE("runner: failures that are answers (4xx, rate limits) or scattered one
 }
 
 TEST_CASE("runner: a job still at work when its lease would run out keeps it, and is not run twice") {
-    asio::io_context io;
-    tb::fakes::FakeClock clock;
-    tb::fakes::MemoryStore store;
-    RecordingObserver observer;
+    Parts parts;
+    auto& [io, clock, store, observer] = parts;
     int started = 0;
     bool released = false;
     asio::steady_timer hold{io, std::chrono::hours{1}};
@@ -361,10 +361,8 @@ TEST_CASE("runner: a job still at work when its lease would run out keeps it, an
 }
 
 TEST_CASE("runner: a wake-up starts waiting work at once, and wake-ups that pile up count as one") {
-    asio::io_context io;
-    tb::fakes::FakeClock clock;
-    tb::fakes::MemoryStore store;
-    RecordingObserver observer;
+    Parts parts;
+    auto& [io, clock, store, observer] = parts;
     int calls = 0;
     tb::bot::RunnerSettings settings;
     settings.idle_poll = 1h;  // only a wake-up can start the work in time
@@ -390,10 +388,8 @@ TEST_CASE("runner: a wake-up starts waiting work at once, and wake-ups that pile
 }
 
 TEST_CASE("runner: a wake-up for bulk work with no bulk slot free asks the store for nothing; one for a command claims it") {
-    asio::io_context io;
-    tb::fakes::FakeClock clock;
-    tb::fakes::MemoryStore store;
-    RecordingObserver observer;
+    Parts parts;
+    auto& [io, clock, store, observer] = parts;
     std::vector<tb::bot::Source> ran;
     bool released = false;
     asio::steady_timer hold{io, std::chrono::hours{1}};
@@ -441,10 +437,8 @@ TEST_CASE("runner: a wake-up for bulk work with no bulk slot free asks the store
 }
 
 TEST_CASE("runner: wake-ups for bulk work that keep the poll from firing do not starve a command's retry") {
-    asio::io_context io;
-    tb::fakes::FakeClock clock;
-    tb::fakes::MemoryStore store;
-    RecordingObserver observer;
+    Parts parts;
+    auto& [io, clock, store, observer] = parts;
     std::map<std::string, int> attempts;
     asio::steady_timer hold{io, std::chrono::hours{1}};
     auto handler = [&](Job job) -> asio::awaitable<JobOutcome> {
