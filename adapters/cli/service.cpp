@@ -188,7 +188,7 @@ int Service::run() {
     bot::Scheduler scheduler{io.get_executor(), store, clock, std::move(tasks),
                              [&runner] { runner.wake(bot::Source::scheduled); }};
     auto form_check = [&desk = *desks.interactive](bot::TicketForm form) { return check_form(desk, std::move(form)); };
-    slack::SlackIntake slack_intake{secrets.slack_signing_secret, context, form_check};
+    slack::SlackIntake slack_intake{secrets.slack_signing_secret, context, form_check, &command_observer};
     zendesk::ZendeskIntake zendesk_intake{secrets.zendesk_webhook_secret, context};
 
     http::Router router{metrics};

@@ -112,8 +112,12 @@ bool has_content_type(http::Request const& request, std::string_view expected) {
 
 }  // namespace
 
-SlackIntake::SlackIntake(std::string signing_secret, http::IntakeContext context, FormCheck check_form)
-    : signing_secret_{std::move(signing_secret)}, context_{std::move(context)}, check_form_{std::move(check_form)} {}
+SlackIntake::SlackIntake(std::string signing_secret, http::IntakeContext context, FormCheck check_form,
+                         bot::CommandObserver* commands)
+    : signing_secret_{std::move(signing_secret)},
+      context_{std::move(context)},
+      check_form_{std::move(check_form)},
+      commands_{commands} {}
 
 std::optional<http::Response> SlackIntake::refuse_unverified(http::Request const& request) {
     auto const now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -182,10 +186,7 @@ asio::awaitable<http::Response> SlackIntake::commands(http::Request request) {
     auto ok = http::make_json_response(request, status::ok, ephemeral_response(ack.text));
     bot::Delivery delivery{bot::Source::slack_command, "trigger:" + trigger, std::move(request.body()),
                            context_.clock.now(), ack.final};
-    if (ack.final) {
-        context_.metrics.inc("tb_commands_total", {{"verb", "help"}, {"outcome", std::string{ack.outcome}}});
-        spdlog::info("commands: `help` {} on arrival", ack.outcome);
-    }
+    if (ack.final && commands_) commands_->finished(bot::Verb::help, ack.outcome);
     co_return co_await http::record_then_answer(context_, request, std::move(delivery), std::move(ok));
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "adapters/http/intake.hpp"
+#include "bot/commands/ticket_commands.hpp"
 #include "bot/tickets/requests.hpp"
 
 namespace tb::slack {
@@ -20,7 +21,10 @@ public:
     // in the still-open modal, so this must answer within Slack's 3 seconds.
     using FormCheck = std::function<asio::awaitable<std::vector<bot::FormProblem>>(bot::TicketForm)>;
 
-    SlackIntake(std::string signing_secret, http::IntakeContext context, FormCheck check_form = {});
+    // `commands` is told of a command answered in full on arrival (a mistake, `help`), as the
+    // commands that run as jobs tell it of theirs.
+    SlackIntake(std::string signing_secret, http::IntakeContext context, FormCheck check_form = {},
+                bot::CommandObserver* commands = nullptr);
 
     asio::awaitable<http::Response> events(http::Request request);
     asio::awaitable<http::Response> commands(http::Request request);
@@ -33,6 +37,7 @@ private:
     std::string signing_secret_;
     http::IntakeContext context_;
     FormCheck check_form_;
+    bot::CommandObserver* commands_;
 };
 
 }  // namespace tb::slack
